@@ -1,0 +1,16 @@
+package io.pgmux;
+
+import picocli.CommandLine;
+
+/** Entry point of {@code java -jar pgmux.jar}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new PgmuxCommand()).execute(args);
+        if (exit != PgmuxCommand.RUNNING) {
+            System.exit(exit);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.pgmux;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.config.AuthFile;
+import io.pgmux.config.ConfigException;
+import io.pgmux.config.PgBouncerConfig;
+import io.pgmux.config.Secret;
+import io.pgmux.config.Setting;
+import io.pgmux.net.ClientChannelInitializer;
+import io.pgmux.net.Listeners;
+import io.pgmux.net.ServerChannels;
+import io.pgmux.net.Transport;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolRegistry;
+import io.pgmux.session.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** A running pgmux: its event loops, listeners and engine. Start one with {@link #start}, stop it with close. */
+public final class Pgmux implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Pgmux.class.getName());
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Engine engine;
+    private final Listeners listeners;
+    private final Transport transport;
+    private final Path pidfile;
+
+    private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, Listeners listeners, Transport transport,
+            Path pidfile) {
+        this.group = group;
+        this.engine = engine;
+        this.listeners = listeners;
+        this.transport = transport;
+        this.pidfile = pidfile;
+    }
+
+    /**
+     * Starts pgmux with a loaded config.
+     *
+     * @param transportOverride the --transport option, or null to use the config's {@code transport} key
+     * @param threads           event loop threads; 0 = one per core
+     */
+    public static Pgmux start(PgBouncerConfig config, String transportOverride, int threads)
+            throws ConfigException, IOException {
+        Map<String, Secret> authFile = readAuthFile(config);
+        String requested = transportOverride != null ? transportOverride
+                : config.settings().string(Setting.TRANSPORT);
+        Transport transport = Transport.select(requested);
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(n, transport.ioHandlerFactory());
+        try {
+            List<EventLoop> loopList = new ArrayList<>();
+            for (EventExecutor e : group) {
+                loopList.add((EventLoop) e);
+            }
+            EventLoop[] loops = loopList.toArray(new EventLoop[0]);
+            ServerChannels serverChannels = new ServerChannels(loops, transport);
+            Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, config,
+                    authFile);
+            Listeners listeners = Listeners.bind(config.settings(), group, transport,
+                    new ClientChannelInitializer(engine));
+            Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
+            LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
+                    + ", " + n + " event loops");
+            return new Pgmux(group, engine, listeners, transport, pidfile);
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private static Map<String, Secret> readAuthFile(PgBouncerConfig config) throws ConfigException {
+        String file = config.settings().string(Setting.AUTH_FILE);
+        if (file == null || file.isBlank()) {
+            return Map.of();
+        }
+        return AuthFile.read(Path.of(file));
+    }
+
+    private static Path writePidfile(String pidfile) throws IOException {
+        if (pidfile == null || pidfile.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(pidfile);
+        Files.writeString(path, ProcessHandle.current().pid() + "\n");
+        return path;
+    }
+
+    /** The bound TCP port (the real one when listen_port is 0). */
+    public int port() {
+        return listeners.tcpPort();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Stops listening, closes every connection and the event loops. */
+    @Override
+    public void close() {
+        engine.shutdown();
+        listeners.close();
+        for (Pool pool : engine.pools().pools()) {
+            pool.closeIdleServers();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (pidfile != null) {
+            try {
+                Files.deleteIfExists(pidfile);
+            } catch (IOException e) {
+                LOG.warning("cannot remove pidfile " + pidfile + ": " + e.getMessage());
+            }
+        }
+        LOG.info("pgmux stopped");
+    }
+}

@@ -1,0 +1,42 @@
+package io.pgmux.pool;
+
+import io.pgmux.session.ServerConnection;
+import java.util.ArrayDeque;
+
+/**
+ * The idle servers of one pool that live on one event loop. Touched only by that loop's thread, so it needs no
+ * synchronization: other loops reach it through tasks submitted to the loop.
+ */
+final class LoopPool {
+    private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    private final boolean roundRobin;
+
+    LoopPool(boolean roundRobin) {
+        this.roundRobin = roundRobin;
+    }
+
+    /** Most recently used first (keeps fewer servers warm), or oldest first with server_round_robin. */
+    ServerConnection pollIdle() {
+        return roundRobin ? idle.pollLast() : idle.pollFirst();
+    }
+
+    void pushIdle(ServerConnection server) {
+        idle.addFirst(server);
+    }
+
+    boolean removeIdle(ServerConnection server) {
+        return idle.remove(server);
+    }
+
+    boolean isEmpty() {
+        return idle.isEmpty();
+    }
+
+    int size() {
+        return idle.size();
+    }
+
+    Iterable<ServerConnection> idleServers() {
+        return idle;
+    }
+}

@@ -1,0 +1,256 @@
+package io.pgmux.pool;
+
+import io.netty.channel.EventLoop;
+import io.pgmux.protocol.PgBouncerErrors;
+import io.pgmux.session.ClientSession;
+import io.pgmux.session.ServerConnection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The servers of one database/user pair, shared by every event loop.
+ *
+ * <p>Correctness in short (see pooler/POOL.md):
+ * <ul>
+ *   <li>{@code pool_size} is a hard limit: {@link #serverCount} counts servers open or opening and is only raised by
+ *       a CAS that checks the limit first, and lowered once per closed server.</li>
+ *   <li>Idle servers live in a {@link LoopPool} per event loop, touched only by that loop, so a server is never
+ *       handed out twice.</li>
+ *   <li>Waiting clients queue in one lock-free FIFO in arrival order; a waiter is served at most once (CAS).</li>
+ *   <li>No lost wakeup: a releaser publishes its idle server (idle count) and then checks the queue; a waiter
+ *       publishes itself in the queue and then checks the idle counts. Both are sequentially consistent atomics, so
+ *       at least one side sees the other and asks the owning loop to match them.</li>
+ * </ul>
+ */
+public final class Pool {
+    private final PoolKey key;
+    private final PoolSettings settings;
+    private final EventLoop[] loops;
+    private final ServerConnector connector;
+    private final LoopPool[] loopPools;
+    private final AtomicIntegerArray idleCounts;
+    private final AtomicInteger serverCount = new AtomicInteger();
+    private final AtomicInteger clientCount = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+
+    /** Startup parameters of the first server that logged in: the base of every client's welcome. */
+    private volatile Map<String, String> welcomeParams;
+    /** The last login failure and when it happened; cleared by a successful login. */
+    private volatile String loginFailure;
+    private volatile long loginFailedAtNanos;
+
+    public Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector) {
+        this.key = key;
+        this.settings = settings;
+        this.loops = loops;
+        this.connector = connector;
+        this.loopPools = new LoopPool[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            loopPools[i] = new LoopPool(settings.roundRobin());
+        }
+        this.idleCounts = new AtomicIntegerArray(loops.length);
+    }
+
+    public PoolKey key() {
+        return key;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    public EventLoop loop(int index) {
+        return loops[index];
+    }
+
+    /** Server parameters for a client's welcome, or null until a server has logged in. */
+    public Map<String, String> welcomeParams() {
+        return welcomeParams;
+    }
+
+    /** Servers open or opening. */
+    public int serverCount() {
+        return serverCount.get();
+    }
+
+    /** Idle servers over all loops. */
+    public int idleCount() {
+        int n = 0;
+        for (int i = 0; i < idleCounts.length(); i++) {
+            n += idleCounts.get(i);
+        }
+        return n;
+    }
+
+    public AtomicInteger clientCount() {
+        return clientCount;
+    }
+
+    /**
+     * Gives the client a server: an idle one of its own loop at once when nobody waits, else the client waits in
+     * arrival order and a new server is opened if the limit allows. Runs on the client's loop.
+     *
+     * @return the waiter entry, or null when a server was handed over at once or the client was failed
+     */
+    public Waiter checkout(ClientSession client) {
+        int loopIndex = client.loopIndex();
+        if (waiters.isEmpty()) {
+            ServerConnection idle = loopPools[loopIndex].pollIdle();
+            if (idle != null) {
+                idleCounts.decrementAndGet(loopIndex);
+                assign(idle, client);
+                return null;
+            }
+        }
+        String failure = recentLoginFailure();
+        if (failure != null && serverCount.get() == 0) {
+            client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.loginFailing(failure));
+            return null;
+        }
+        Waiter waiter = new Waiter(client);
+        waiters.offer(waiter);
+        openServerIfAllowed(loopIndex);
+        wakeLoopsWithIdleServers(loopIndex);
+        return waiter;
+    }
+
+    /**
+     * Takes back a server that is clean (not in a transaction, nothing pending): hands it to the longest waiting
+     * client, or keeps it idle on its loop. Runs on the server's loop.
+     */
+    public void release(ServerConnection server) {
+        int loopIndex = server.loopIndex();
+        Waiter waiter = pollLiveWaiter();
+        if (waiter != null) {
+            assign(server, waiter.client());
+            return;
+        }
+        server.markIdle();
+        loopPools[loopIndex].pushIdle(server);
+        idleCounts.incrementAndGet(loopIndex);
+        if (!waiters.isEmpty()) {
+            matchWaiters(loopIndex);
+        }
+    }
+
+    /** A server logged in: remember its parameters for welcomes and forget earlier failures. */
+    public void onServerLogin(ServerConnection server) {
+        if (welcomeParams == null) {
+            welcomeParams = Map.copyOf(server.parameters());
+        }
+        loginFailure = null;
+    }
+
+    /**
+     * A server could not log in. Waiting clients get the server's error when no server of this pool works, as
+     * PgBouncer does; new clients fail fast until server_login_retry has passed.
+     */
+    public void onServerLoginFailed(String sqlState, String message) {
+        loginFailure = message;
+        loginFailedAtNanos = System.nanoTime();
+        if (serverCount.get() <= 1) {
+            failWaiters(sqlState, message);
+        }
+    }
+
+    /** A server connection is gone (closed by either side or never connected). Runs on the server's loop. */
+    public void onServerClosed(ServerConnection server) {
+        int loopIndex = server.loopIndex();
+        if (loopPools[loopIndex].removeIdle(server)) {
+            idleCounts.decrementAndGet(loopIndex);
+        }
+        serverCount.decrementAndGet();
+        if (!waiters.isEmpty() && recentLoginFailure() == null) {
+            openServerIfAllowed(loopIndex);
+        }
+    }
+
+    /** Closes every idle server (shutdown). Runs tasks on each loop. */
+    public void closeIdleServers() {
+        for (int i = 0; i < loops.length; i++) {
+            LoopPool loopPool = loopPools[i];
+            loops[i].execute(() -> {
+                for (ServerConnection s : loopPool.idleServers()) {
+                    s.close("pooler is shutting down");
+                }
+            });
+        }
+    }
+
+    private String recentLoginFailure() {
+        String failure = loginFailure;
+        if (failure != null
+                && System.nanoTime() - loginFailedAtNanos < settings.loginRetry().toNanos()) {
+            return failure;
+        }
+        return null;
+    }
+
+    private void failWaiters(String sqlState, String message) {
+        Waiter waiter;
+        while ((waiter = pollLiveWaiter()) != null) {
+            ClientSession client = waiter.client();
+            client.loop().execute(() -> client.failFromPool(sqlState, message));
+        }
+    }
+
+    private void openServerIfAllowed(int loopIndex) {
+        int n;
+        do {
+            n = serverCount.get();
+            if (n >= settings.poolSize()) {
+                return;
+            }
+        } while (!serverCount.compareAndSet(n, n + 1));
+        connector.open(this, loopIndex);
+    }
+
+    private void wakeLoopsWithIdleServers(int currentLoop) {
+        for (int i = 0; i < loops.length; i++) {
+            if (idleCounts.get(i) > 0) {
+                if (i == currentLoop) {
+                    matchWaiters(i);
+                } else {
+                    int loopIndex = i;
+                    loops[i].execute(() -> matchWaiters(loopIndex));
+                }
+            }
+        }
+    }
+
+    /** Hands this loop's idle servers to waiting clients, oldest first. Runs on loop {@code loopIndex}. */
+    private void matchWaiters(int loopIndex) {
+        LoopPool loopPool = loopPools[loopIndex];
+        while (!loopPool.isEmpty()) {
+            Waiter waiter = pollLiveWaiter();
+            if (waiter == null) {
+                return;
+            }
+            ServerConnection server = loopPool.pollIdle();
+            idleCounts.decrementAndGet(loopIndex);
+            assign(server, waiter.client());
+        }
+    }
+
+    private Waiter pollLiveWaiter() {
+        Waiter waiter;
+        while ((waiter = waiters.poll()) != null) {
+            if (waiter.take()) {
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /** Links a server to a client; the client is told on its own loop. Runs on the server's loop. */
+    private void assign(ServerConnection server, ClientSession client) {
+        server.linkTo(client);
+        if (client.loop().inEventLoop()) {
+            client.onServerAssigned(server);
+        } else {
+            client.loop().execute(() -> client.onServerAssigned(server));
+        }
+    }
+}

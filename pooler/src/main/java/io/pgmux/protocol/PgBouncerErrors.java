@@ -1,0 +1,46 @@
+package io.pgmux.protocol;
+
+/**
+ * The errors pgmux itself sends to clients, with PgBouncer's SQLSTATE and text so that tools and people see what
+ * they saw with PgBouncer. PgBouncer uses 08P01 (protocol_violation) for its own errors unless it relays a server's.
+ */
+public final class PgBouncerErrors {
+    private PgBouncerErrors() {
+    }
+
+    /** SQLSTATE PgBouncer uses for its own errors. */
+    public static final String PROTOCOL_VIOLATION = "08P01";
+    /** SQLSTATE for a failed password check (invalid_password), as PostgreSQL reports it. */
+    public static final String INVALID_PASSWORD = "28P01";
+
+    public static final String MAX_CLIENT_CONN = "no more connections allowed (max_client_conn)";
+    public static final String NO_USERNAME = "no username supplied";
+    public static final String PASSWORD_FAILED = "password authentication failed";
+    public static final String SASL_FAILED = "SASL authentication failed";
+    public static final String SASL_BAD_MECHANISM = "client selected an invalid SASL authentication mechanism";
+    public static final String EMPTY_PASSWORD = "empty password returned by client";
+    public static final String TRUST_FAILED = "\"trust\" authentication failed";
+    public static final String PASSWORD_BEFORE_STARTUP = "client password pkt before startup packet";
+    public static final String RESENT_STARTUP = "client re-sent startup pkt";
+    public static final String LOGIN_REJECTED = "login rejected";
+    public static final String SHUTTING_DOWN = "pooler is shutting down";
+    public static final String CONNECT_FAILED = "connect failed";
+    public static final String SERVER_CONNECTION_CLOSED = "server conn crashed?";
+    public static final String CLIENT_LOGIN_TIMEOUT = "client_login_timeout";
+    public static final String UNKNOWN_PACKET = "unknown pkt";
+
+    /** "no such database: name", sent after authentication so it reveals nothing to strangers. */
+    public static String noSuchDatabase(String name) {
+        return "no such database: " + name;
+    }
+
+    /** A startup parameter that is neither tracked nor in ignore_startup_parameters. */
+    public static String unsupportedStartupParameter(String name) {
+        return "unsupported startup parameter: " + name;
+    }
+
+    /** The error new clients get while the pool cannot log in to its server. */
+    public static String loginFailing(String cause) {
+        return "server login has been failing, cached error: " + cause + " (server_login_retry)";
+    }
+}

@@ -1,0 +1,558 @@
+package io.pgmux.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.config.DatabaseEntry;
+import io.pgmux.config.PgBouncerConfig;
+import io.pgmux.config.Setting;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.Waiter;
+import io.pgmux.protocol.ClientLoginDecoder;
+import io.pgmux.protocol.LoginMessage;
+import io.pgmux.protocol.MessageScanner;
+import io.pgmux.protocol.MessageType;
+import io.pgmux.protocol.PgBouncerErrors;
+import io.pgmux.protocol.PgMessages;
+import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.StartupPacket;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection: its login (startup packet, authentication, welcome), then the client-to-server half of
+ * the relay, holding a server for the pool mode's duration. Confined to the client's event loop; fields need no
+ * synchronization except {@link #server}, which a cancel request reads from another loop.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter implements MessageScanner.Listener {
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    private final Engine engine;
+    private final MessageScanner scanner = new MessageScanner(this);
+    /** Client bytes read while no server was ready for them, in order. */
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** Values of the tracked parameters as this client believes them to be. */
+    private final Map<String, String> parameters = new HashMap<>();
+
+    private Channel channel;
+    private int loopIndex;
+    private ClientState state = ClientState.LOGIN;
+    private ClientAuth auth;
+    private String user;
+    private String databaseName;
+    private DatabaseEntry database;
+    private Pool pool;
+    private Waiter waiter;
+    private volatile ServerConnection server;
+    private boolean serverReady;
+    private long cancelKey;
+    private boolean counted;
+    private ScheduledFuture<?> loginTimeout;
+
+    /** Requests that each get one ReadyForQuery (Query, Sync, FunctionCall) sent on the current server. */
+    private long requestsSent;
+    /** The server's ReadyForQuery count when it was linked. */
+    private long serverReadyBaseline;
+    /** Extended-protocol messages sent after the last Sync: the server is mid-sequence. */
+    private boolean unsynced;
+    private boolean terminating;
+    private boolean dirtyToServer;
+    private boolean dirtyToClient;
+
+    /** OS user id of the peer on a Unix socket, -1 for TCP or when unknown (the admin console uses it). */
+    private final int peerUid;
+
+    public ClientSession(Engine engine, int peerUid) {
+        this.engine = engine;
+        this.peerUid = peerUid;
+    }
+
+    public int peerUid() {
+        return peerUid;
+    }
+
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    public int loopIndex() {
+        return loopIndex;
+    }
+
+    public ClientState state() {
+        return state;
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        loopIndex = engine.loopIndex(channel.eventLoop());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long timeout = engine.config().settings().duration(Setting.CLIENT_LOGIN_TIMEOUT).toNanos();
+        if (timeout > 0) {
+            loginTimeout = ctx.executor().schedule(() -> {
+                if (state == ClientState.LOGIN || state == ClientState.WAIT_WELCOME) {
+                    fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_LOGIN_TIMEOUT);
+                }
+            }, timeout, TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof StartupPacket packet) {
+            onStartupPacket(packet);
+        } else if (msg instanceof LoginMessage message) {
+            try {
+                onLoginMessage(message);
+            } finally {
+                message.release();
+            }
+        } else {
+            onData((ByteBuf) msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (dirtyToServer) {
+            dirtyToServer = false;
+            ServerConnection s = server;
+            if (s != null) {
+                s.channel().flush();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ServerConnection s = server;
+        if (s != null && channel.isWritable()) {
+            s.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ClientState previous = state;
+        state = ClientState.CLOSED;
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+        }
+        if (cancelKey != 0) {
+            engine.cancels().unregister(cancelKey);
+        }
+        if (counted) {
+            engine.clientCount().decrementAndGet();
+            if (pool != null) {
+                pool.clientCount().decrementAndGet();
+            }
+        }
+        if (waiter != null) {
+            waiter.cancel();
+            waiter = null;
+        }
+        releasePending();
+        ServerConnection s = server;
+        if (s != null) {
+            server = null;
+            s.unlink(serverReady && isServerClean(s));
+        }
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("C: " + describe() + " closed (was " + previous + ")");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof ProtocolException) {
+            LOG.info("C: " + describe() + " closing because: " + root.getMessage());
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, root.getMessage());
+        } else {
+            LOG.log(Level.FINE, "C: " + describe() + " connection error", root);
+            ctx.close();
+        }
+    }
+
+    // ---- startup and login ----
+
+    private void onStartupPacket(StartupPacket packet) {
+        if (state != ClientState.LOGIN) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.RESENT_STARTUP);
+            return;
+        }
+        if (packet instanceof StartupPacket.StartupMessage startup) {
+            onStartupMessage(startup);
+        } else if (packet instanceof StartupPacket.CancelRequest cancel) {
+            onCancelRequest(cancel);
+        } else {
+            // SSLRequest or GSSENCRequest: not offered (yet); the client goes on in plain text.
+            channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'), channel.voidPromise());
+        }
+    }
+
+    private void onCancelRequest(StartupPacket.CancelRequest cancel) {
+        ClientSession target = engine.cancels().find(cancel.processId(), cancel.secretKey());
+        ServerConnection s = target != null ? target.server : null;
+        if (s != null) {
+            SocketAddress address = s.channel().remoteAddress();
+            engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey());
+        }
+        channel.close();
+    }
+
+    private void onStartupMessage(StartupPacket.StartupMessage startup) {
+        counted = true;
+        int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
+        if (engine.clientCount().incrementAndGet() > maxClients) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
+            return;
+        }
+        if (engine.shuttingDown()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
+            return;
+        }
+        if (!readStartupParameters(startup)) {
+            return;
+        }
+        PgBouncerConfig config = engine.config();
+        database = config.database(databaseName).orElse(null);
+        auth = new ClientAuth(config.settings().authType(), user, engine.authFile().get(user),
+                config.settings().integer(Setting.SCRAM_ITERATIONS));
+        continueLogin(auth.start(channel));
+    }
+
+    /** Reads user, database and tracked parameters; refuses unknown ones as PgBouncer does. */
+    private boolean readStartupParameters(StartupPacket.StartupMessage startup) {
+        TrackedParameters tracked = engine.tracked();
+        List<String> ignored = engine.config().settings().list(Setting.IGNORE_STARTUP_PARAMETERS);
+        List<String> unknownProtocolOptions = new ArrayList<>();
+        for (Map.Entry<String, String> p : startup.parameters().entrySet()) {
+            String name = p.getKey();
+            String value = p.getValue();
+            String canonical = tracked.canonicalName(name);
+            if (name.equals("user")) {
+                user = value;
+            } else if (name.equals("database")) {
+                databaseName = value;
+            } else if (name.startsWith("_pq_.")) {
+                unknownProtocolOptions.add(name);
+            } else if (canonical != null) {
+                parameters.put(canonical, value);
+            } else if (!name.equals("replication") && !ignored.contains(name)) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.unsupportedStartupParameter(name));
+                return false;
+            }
+        }
+        if (user == null || user.isEmpty()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.NO_USERNAME);
+            return false;
+        }
+        if (databaseName == null || databaseName.isEmpty()) {
+            databaseName = user;
+        }
+        if (startup.minorVersion() > 0 || !unknownProtocolOptions.isEmpty()) {
+            ByteBuf out = channel.alloc().buffer(64);
+            PgMessages.negotiateProtocolVersion(out, 0, unknownProtocolOptions);
+            channel.write(out, channel.voidPromise());
+        }
+        return true;
+    }
+
+    private void onLoginMessage(LoginMessage message) {
+        if (state != ClientState.LOGIN || auth == null) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, state == ClientState.LOGIN
+                    ? PgBouncerErrors.PASSWORD_BEFORE_STARTUP : PgBouncerErrors.UNKNOWN_PACKET);
+            return;
+        }
+        continueLogin(auth.onMessage(channel, message));
+    }
+
+    private void continueLogin(ClientAuth.Step step) {
+        switch (step) {
+            case CONTINUE -> {
+            }
+            case FAILED -> fail(PgBouncerErrors.PROTOCOL_VIOLATION, auth.failure());
+            case OK -> onAuthenticated();
+        }
+    }
+
+    private void onAuthenticated() {
+        if (database == null) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
+            return;
+        }
+        ByteBuf ok = channel.alloc().buffer(9);
+        PgMessages.authentication(ok, MessageType.AUTH_OK);
+        channel.write(ok, channel.voidPromise());
+        pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user);
+        pool.clientCount().incrementAndGet();
+        // The login decoder is done; what it still holds reaches onData as a plain buffer.
+        channel.pipeline().remove(ClientLoginDecoder.class);
+        Map<String, String> welcome = pool.welcomeParams();
+        if (welcome != null) {
+            sendWelcome(welcome);
+        } else {
+            state = ClientState.WAIT_WELCOME;
+            channel.flush();
+            requestServer();
+        }
+    }
+
+    /** ParameterStatus for each server parameter (the client's own values for tracked ones), key, ReadyForQuery. */
+    private void sendWelcome(Map<String, String> serverParams) {
+        for (Map.Entry<String, String> p : serverParams.entrySet()) {
+            parameters.putIfAbsent(p.getKey(), p.getValue());
+        }
+        ByteBuf out = channel.alloc().buffer(512);
+        for (Map.Entry<String, String> p : serverParams.entrySet()) {
+            PgMessages.parameterStatus(out, p.getKey(), parameters.getOrDefault(p.getKey(), p.getValue()));
+        }
+        cancelKey = engine.cancels().register(this);
+        PgMessages.backendKeyData(out, (int) (cancelKey >>> 32), (int) cancelKey);
+        PgMessages.readyForQuery(out, MessageType.TX_IDLE);
+        channel.writeAndFlush(out, channel.voidPromise());
+        state = ClientState.ACTIVE;
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+            loginTimeout = null;
+        }
+    }
+
+    // ---- server assignment ----
+
+    private void requestServer() {
+        if (state == ClientState.ACTIVE) {
+            state = ClientState.WAITING;
+        }
+        channel.config().setAutoRead(false);
+        Waiter w = pool.checkout(this);
+        if (server == null && state != ClientState.CLOSED) {
+            waiter = w;
+        }
+    }
+
+    /** The pool handed this client a server. Runs on the client's loop. */
+    public void onServerAssigned(ServerConnection assigned) {
+        waiter = null;
+        if (state == ClientState.CLOSED) {
+            assigned.unlink(true);
+            return;
+        }
+        server = assigned;
+        serverReady = false;
+        requestsSent = 0;
+        serverReadyBaseline = assigned.readyForQueryCount();
+        if (state == ClientState.WAIT_WELCOME) {
+            for (Map.Entry<String, String> p : assigned.parameters().entrySet()) {
+                parameters.putIfAbsent(p.getKey(), p.getValue());
+            }
+        }
+        String sql = engine.tracked().syncSql(parameters, assigned.parameters());
+        if (sql == null) {
+            onServerReady();
+        } else {
+            assigned.runInternalQuery(sql, this::onServerReady);
+        }
+    }
+
+    private void onServerReady() {
+        ServerConnection s = server;
+        if (s == null || state == ClientState.CLOSED) {
+            return;
+        }
+        if (s.internalQueryError() != null) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, "var change failed");
+            return;
+        }
+        serverReadyBaseline = s.readyForQueryCount();
+        serverReady = true;
+        if (state == ClientState.WAIT_WELCOME) {
+            sendWelcome(s.parameters());
+        } else {
+            state = ClientState.ACTIVE;
+        }
+        ByteBuf buf;
+        while ((buf = pending.poll()) != null) {
+            relayToServer(buf);
+        }
+        channelReadComplete(null);
+        if (!terminating) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** A server could not be had: the pool failed this client with the server's or PgBouncer's error. */
+    public void failFromPool(String sqlState, String message) {
+        waiter = null;
+        fail(sqlState, message);
+    }
+
+    /** The linked server's connection closed under this client. */
+    void onServerLost(ServerConnection lost) {
+        if (server != lost) {
+            return;
+        }
+        server = null;
+        fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SERVER_CONNECTION_CLOSED);
+    }
+
+    // ---- relay ----
+
+    private void onData(ByteBuf buf) {
+        if (state == ClientState.ACTIVE && server != null && serverReady) {
+            relayToServer(buf);
+            return;
+        }
+        if (state == ClientState.CLOSED) {
+            buf.release();
+            return;
+        }
+        pending.add(buf);
+        if (state == ClientState.ACTIVE && server == null) {
+            requestServer();
+        } else {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    private void relayToServer(ByteBuf buf) {
+        ServerConnection s = server;
+        int stop;
+        try {
+            stop = scanner.scan(buf);
+        } catch (ProtocolException e) {
+            buf.release();
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, e.getMessage());
+            return;
+        }
+        if (stop >= 0) {
+            // Terminate: the server stays in the pool, so it must not see it.
+            terminating = true;
+            if (scanner.stopWasSplit()) {
+                unsynced = true;
+            }
+            if (stop > buf.readerIndex()) {
+                s.channel().write(buf.retainedSlice(buf.readerIndex(), stop - buf.readerIndex()),
+                        s.channel().voidPromise());
+                dirtyToServer = true;
+            }
+            buf.release();
+            channel.config().setAutoRead(false);
+            channelReadComplete(null);
+            channel.close();
+            return;
+        }
+        s.channel().write(buf, s.channel().voidPromise());
+        dirtyToServer = true;
+        if (!s.channel().isWritable()) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public int onHeader(byte type, int bodyLength) {
+        switch (type) {
+            case MessageType.QUERY -> requestsSent++;
+            case MessageType.SYNC -> {
+                requestsSent++;
+                unsynced = false;
+            }
+            case 'F' -> requestsSent++;
+            case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE, 'D', 'C', 'H' -> unsynced = true;
+            case MessageType.TERMINATE -> {
+                return MessageScanner.STOP;
+            }
+            default -> {
+            }
+        }
+        return MessageScanner.PASS;
+    }
+
+    @Override
+    public void onBody(byte type, byte[] body, int length) {
+    }
+
+    /** Server bytes for this client (on this client's loop). */
+    void writeFromServer(ByteBuf buf) {
+        channel.write(buf, channel.voidPromise());
+        dirtyToClient = true;
+        ServerConnection s = server;
+        if (s != null && !channel.isWritable()) {
+            s.channel().config().setAutoRead(false);
+        }
+    }
+
+    void flushFromServer() {
+        if (dirtyToClient) {
+            dirtyToClient = false;
+            channel.flush();
+        }
+    }
+
+    /** The server can take more bytes: read from the client again, unless waiting or closing. */
+    void resumeReading() {
+        if (state == ClientState.ACTIVE && !terminating) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** A server param changed while linked: the client now believes the new value. */
+    void onServerParameter(String name, String value) {
+        String canonical = engine.tracked().canonicalName(name);
+        if (canonical != null) {
+            parameters.put(canonical, value);
+        }
+    }
+
+    private boolean isServerClean(ServerConnection s) {
+        return !unsynced && scanner.atMessageBoundary()
+                && s.readyForQueryCount() - serverReadyBaseline == requestsSent;
+    }
+
+    // ---- errors ----
+
+    /** Sends a FATAL error with PgBouncer's text and closes this client only. */
+    void fail(String sqlState, String message) {
+        if (state == ClientState.CLOSED || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        LOG.info("C: " + describe() + " closing because: " + message);
+        channel.config().setAutoRead(false);
+        channel.writeAndFlush(PgMessages.fatal(channel.alloc(), sqlState, message))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releasePending() {
+        ByteBuf buf;
+        while ((buf = pending.poll()) != null) {
+            ReferenceCountUtil.release(buf);
+        }
+    }
+
+    private String describe() {
+        return (databaseName != null ? databaseName : "?") + "/" + (user != null ? user : "?") + "@"
+                + channel.remoteAddress();
+    }
+}

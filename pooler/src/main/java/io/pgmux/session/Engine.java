@@ -1,0 +1,97 @@
+package io.pgmux.session;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.config.PgBouncerConfig;
+import io.pgmux.config.Secret;
+import io.pgmux.config.Setting;
+import io.pgmux.pool.PoolRegistry;
+import java.net.SocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What client sessions share: the current config and auth file, the pools, the cancel keys, the event loops and
+ * the client count. Config and auth file are immutable values swapped whole on reload.
+ */
+public final class Engine {
+    private final EventLoop[] loops;
+    private final Map<EventExecutor, Integer> loopIndexes = new IdentityHashMap<>();
+    private final PoolRegistry pools;
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final AtomicInteger clientCount = new AtomicInteger();
+    private final CancelSender cancelSender;
+    private volatile PgBouncerConfig config;
+    private volatile Map<String, Secret> authFile;
+    private volatile TrackedParameters tracked;
+    private volatile boolean shuttingDown;
+
+    /** Sends a CancelRequest to a server address. */
+    @FunctionalInterface
+    public interface CancelSender {
+        void send(SocketAddress server, EventLoop loop, int processId, int secretKey);
+    }
+
+    public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, PgBouncerConfig config,
+            Map<String, Secret> authFile) {
+        this.loops = loops;
+        for (int i = 0; i < loops.length; i++) {
+            loopIndexes.put(loops[i], i);
+        }
+        this.pools = pools;
+        this.cancelSender = cancelSender;
+        update(config, authFile);
+    }
+
+    /** Swaps in a new config and auth file. */
+    public void update(PgBouncerConfig newConfig, Map<String, Secret> newAuthFile) {
+        this.config = newConfig;
+        this.authFile = newAuthFile;
+        this.tracked = new TrackedParameters(newConfig.settings().list(Setting.TRACK_EXTRA_PARAMETERS));
+    }
+
+    public PgBouncerConfig config() {
+        return config;
+    }
+
+    public Map<String, Secret> authFile() {
+        return authFile;
+    }
+
+    public TrackedParameters tracked() {
+        return tracked;
+    }
+
+    public PoolRegistry pools() {
+        return pools;
+    }
+
+    public CancelRegistry cancels() {
+        return cancels;
+    }
+
+    public AtomicInteger clientCount() {
+        return clientCount;
+    }
+
+    public CancelSender cancelSender() {
+        return cancelSender;
+    }
+
+    public int loopIndex(EventExecutor loop) {
+        Integer index = loopIndexes.get(loop);
+        if (index == null) {
+            throw new IllegalStateException("not one of pgmux's event loops: " + loop);
+        }
+        return index;
+    }
+
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    public void shutdown() {
+        shuttingDown = true;
+    }
+}

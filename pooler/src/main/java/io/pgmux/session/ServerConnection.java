@@ -1,0 +1,420 @@
+package io.pgmux.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.pgmux.pool.Pool;
+import io.pgmux.protocol.ErrorFields;
+import io.pgmux.protocol.LoginMessage;
+import io.pgmux.protocol.MessageScanner;
+import io.pgmux.protocol.MessageType;
+import io.pgmux.protocol.PgBouncerErrors;
+import io.pgmux.protocol.PgMessages;
+import io.pgmux.protocol.TypedFrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One connection from pgmux to a PostgreSQL server: its login, its state in the pool, and the server-to-client half
+ * of the relay.
+ *
+ * <p>Threading: the channel lives on one event loop (the server's loop). While linked to a client, everything the
+ * data path does with this object runs on the client's loop: reads arriving on another loop are handed over as
+ * tasks, so the pair's state has a single writer and needs no locks. Linking and unlinking go through the client's
+ * and the server's loops' task queues, which order them with the data.
+ */
+public final class ServerConnection extends ChannelInboundHandlerAdapter implements MessageScanner.Listener {
+    private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
+
+    private final Pool pool;
+    private final int loopIndex;
+    private final MessageScanner scanner = new MessageScanner(this);
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final long createdNanos = System.nanoTime();
+
+    private Channel channel;
+    private ServerLogin login;
+    private ServerState state = ServerState.LOGIN;
+    /** The linked client; written on the server's loop before the client is told, read on both loops. */
+    private volatile ClientSession client;
+
+    private int backendPid;
+    private int backendKey;
+    private byte txStatus = MessageType.TX_IDLE;
+    private long readyForQueryCount;
+    /** Set while pgmux runs its own query (reset, SET): its replies are read here and not relayed. */
+    private Runnable afterInternalQuery;
+    private String internalQueryError;
+    private boolean closing;
+
+    public ServerConnection(Pool pool, int loopIndex, ServerLogin login) {
+        this.pool = pool;
+        this.loopIndex = loopIndex;
+        this.login = login;
+    }
+
+    public int loopIndex() {
+        return loopIndex;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    /** The server's ParameterStatus values as last reported. */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    public int backendPid() {
+        return backendPid;
+    }
+
+    public int backendKey() {
+        return backendKey;
+    }
+
+    /** Transaction status from the last ReadyForQuery. */
+    public byte txStatus() {
+        return txStatus;
+    }
+
+    /** ReadyForQuery messages seen since login; the client compares it with the requests it sent. */
+    public long readyForQueryCount() {
+        return readyForQueryCount;
+    }
+
+    /** True when no message from the server is half read. */
+    public boolean atMessageBoundary() {
+        return scanner.atMessageBoundary();
+    }
+
+    public long ageNanos() {
+        return System.nanoTime() - createdNanos;
+    }
+
+    // ---- pool transitions ----
+
+    /** Called by the pool on the server's loop when the server becomes idle. */
+    public void markIdle() {
+        state = ServerState.IDLE;
+        client = null;
+    }
+
+    /** Called by the pool on the server's loop when it hands this server to a client. */
+    public void linkTo(ClientSession newClient) {
+        state = ServerState.ACTIVE;
+        client = newClient;
+    }
+
+    /**
+     * The client is done with this server (runs on the client's loop). A server that is clean goes back to the pool
+     * after the reset query; one that is not (open transaction, unanswered requests, half a message) is closed,
+     * since no other client may inherit its state.
+     */
+    public void unlink(boolean clean) {
+        client = null;
+        if (!clean || txStatus != MessageType.TX_IDLE || !scanner.atMessageBoundary()) {
+            close("client disconnect while server was not ready");
+            return;
+        }
+        runOnServerLoop(this::resetAndRelease);
+    }
+
+    private void resetAndRelease() {
+        if (!channel.isActive()) {
+            return;
+        }
+        state = ServerState.USED;
+        String reset = pool.settings().resetQuery();
+        if (reset == null || reset.isBlank()) {
+            pool.release(this);
+            return;
+        }
+        runInternalQuery(reset, () -> {
+            if (internalQueryError != null) {
+                close("reset query failed");
+            } else {
+                pool.release(this);
+            }
+        });
+    }
+
+    /**
+     * Runs a query of pgmux's own on this server and calls {@code then} on the same loop once its ReadyForQuery has
+     * arrived; the replies are not relayed. Used for the reset query and for setting a client's parameters.
+     */
+    public void runInternalQuery(String sql, Runnable then) {
+        afterInternalQuery = then;
+        internalQueryError = null;
+        ByteBuf out = channel.alloc().buffer(sql.length() + 8);
+        PgMessages.query(out, sql);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /** The error text of the last internal query, or null when it succeeded. */
+    public String internalQueryError() {
+        return internalQueryError;
+    }
+
+    /** Closes the connection; the pool hears of it when the channel becomes inactive. */
+    public void close(String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("S: " + pool.key() + " closing because: " + reason);
+        }
+        if (channel != null && channel.isActive()) {
+            ByteBuf out = channel.alloc().buffer(5);
+            PgMessages.terminate(out);
+            channel.writeAndFlush(out).addListener(f -> channel.close());
+        } else if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private void runOnServerLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    // ---- Netty events (server's loop) ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ByteBuf out = ctx.alloc().buffer(128);
+        PgMessages.startupMessage(out, login.startupParameters());
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof LoginMessage message) {
+            try {
+                onLoginMessage(ctx, message);
+            } finally {
+                message.release();
+            }
+            return;
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        ClientSession owner = client;
+        if (owner != null && !owner.loop().inEventLoop()) {
+            owner.loop().execute(() -> onData(buf, true));
+        } else {
+            onData(buf, false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ClientSession owner = client;
+        if (owner != null && owner.loop().inEventLoop()) {
+            owner.flushFromServer();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ClientSession owner = client;
+        if (owner != null && ctx.channel().isWritable()) {
+            owner.resumeReading();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean wasLogin = state == ServerState.LOGIN;
+        state = ServerState.CLOSED;
+        if (wasLogin && login != null) {
+            pool.onServerLoginFailed(login.failureSqlState(), login.failureMessage());
+        }
+        ClientSession owner = client;
+        client = null;
+        if (owner != null) {
+            owner.loop().execute(() -> owner.onServerLost(this));
+        }
+        pool.onServerClosed(this);
+    }
+
+    /** The TCP or Unix socket connect failed: the pool counts a failed login. Runs on the server's loop. */
+    public void onConnectFailed() {
+        state = ServerState.CLOSED;
+        pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONNECT_FAILED);
+        pool.onServerClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "server connection error", cause);
+        if (login != null) {
+            login.failed(ServerLogin.CONNECT_FAILED_SQLSTATE, PgBouncerErrors.CONNECT_FAILED);
+        }
+        ctx.close();
+    }
+
+    // ---- login ----
+
+    private void onLoginMessage(ChannelHandlerContext ctx, LoginMessage message) {
+        ByteBuf body = message.body();
+        switch (message.type()) {
+            case MessageType.AUTHENTICATION -> login.onAuthenticationRequest(ctx, body);
+            case MessageType.PARAMETER_STATUS -> putParameter(body);
+            case MessageType.BACKEND_KEY_DATA -> {
+                backendPid = body.readInt();
+                backendKey = body.readInt();
+            }
+            case MessageType.ERROR_RESPONSE -> {
+                ErrorFields error = ErrorFields.parse(body);
+                LOG.warning("server login failed: " + error.severity() + " " + error.message());
+                login.failed(error.sqlState(), error.message());
+                ctx.close();
+            }
+            case MessageType.READY_FOR_QUERY -> onLoginDone(ctx);
+            case MessageType.NOTICE_RESPONSE, MessageType.NEGOTIATE_PROTOCOL_VERSION -> {
+            }
+            default -> {
+                login.failed(ServerLogin.CONNECT_FAILED_SQLSTATE, "unknown pkt from server");
+                ctx.close();
+            }
+        }
+    }
+
+    /** Records a ParameterStatus body; returns the parameter's name, or null for a malformed body. */
+    private String putParameter(ByteBuf body) {
+        int nul = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+        if (nul < 0) {
+            return null;
+        }
+        String name = body.toString(body.readerIndex(), nul - body.readerIndex(), StandardCharsets.UTF_8);
+        int end = body.indexOf(nul + 1, body.writerIndex(), (byte) 0);
+        String value = body.toString(nul + 1, Math.max(0, end - nul - 1), StandardCharsets.UTF_8);
+        parameters.put(name, value);
+        return name;
+    }
+
+    private void onLoginDone(ChannelHandlerContext ctx) {
+        login = null;
+        // From here on the relay reads raw buffers; bytes already buffered flow on as one buffer.
+        ctx.pipeline().remove(TypedFrameDecoder.class);
+        pool.onServerLogin(this);
+        state = ServerState.USED;
+        pool.release(this);
+    }
+
+    // ---- data (on the owner's loop) ----
+
+    private void onData(ByteBuf buf, boolean handedOver) {
+        ClientSession owner = client;
+        if (afterInternalQuery != null || owner == null) {
+            scanAndDrop(buf);
+            return;
+        }
+        if (!owner.loop().inEventLoop()) {
+            // Unlinked and relinked while this read was in flight: deliver on the new owner's loop.
+            owner.loop().execute(() -> onData(buf, true));
+            return;
+        }
+        try {
+            scanner.scan(buf);
+        } catch (RuntimeException e) {
+            buf.release();
+            close("bad pkt header");
+            return;
+        }
+        owner.writeFromServer(buf);
+        if (handedOver) {
+            owner.flushFromServer();
+        }
+    }
+
+    private void scanAndDrop(ByteBuf buf) {
+        try {
+            scanner.scan(buf);
+        } catch (RuntimeException e) {
+            close("bad pkt header");
+        } finally {
+            ReferenceCountUtil.release(buf);
+        }
+    }
+
+    @Override
+    public int onHeader(byte type, int bodyLength) {
+        return switch (type) {
+            case MessageType.READY_FOR_QUERY, MessageType.PARAMETER_STATUS -> MessageScanner.CAPTURE;
+            case MessageType.ERROR_RESPONSE -> afterInternalQuery != null || client == null
+                    ? MessageScanner.CAPTURE : MessageScanner.PASS;
+            default -> MessageScanner.PASS;
+        };
+    }
+
+    @Override
+    public void onBody(byte type, byte[] body, int length) {
+        switch (type) {
+            case MessageType.READY_FOR_QUERY -> {
+                txStatus = length > 0 ? body[0] : MessageType.TX_IDLE;
+                readyForQueryCount++;
+                Runnable then = afterInternalQuery;
+                if (then != null) {
+                    afterInternalQuery = null;
+                    readyForQueryCount--;
+                    then.run();
+                }
+            }
+            case MessageType.PARAMETER_STATUS -> onParameterStatus(body, length);
+            case MessageType.ERROR_RESPONSE -> {
+                ErrorFields error = ErrorFields.parse(Unpooled.wrappedBuffer(body, 0, length));
+                if (afterInternalQuery != null) {
+                    internalQueryError = error.message();
+                    LOG.warning("S: " + pool.key() + " pooler query failed: " + error.message());
+                } else if ("FATAL".equals(error.severity()) || "PANIC".equals(error.severity())) {
+                    LOG.warning("S: " + pool.key() + " idle server error: " + error.message());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void onParameterStatus(byte[] body, int length) {
+        String name = putParameter(Unpooled.wrappedBuffer(body, 0, length));
+        ClientSession owner = client;
+        if (name != null && owner != null && afterInternalQuery == null) {
+            owner.onServerParameter(name, parameters.get(name));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S-" + Integer.toHexString(System.identityHashCode(this)) + " " + pool.key() + " pid=" + backendPid;
+    }
+}

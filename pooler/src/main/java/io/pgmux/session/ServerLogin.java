@@ -1,0 +1,142 @@
+package io.pgmux.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.pgmux.auth.AuthFailedException;
+import io.pgmux.auth.Md5Password;
+import io.pgmux.auth.ScramClientExchange;
+import io.pgmux.protocol.MessageType;
+import io.pgmux.protocol.PgBouncerErrors;
+import io.pgmux.protocol.PgMessages;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * pgmux logging in to a PostgreSQL server as a client would: the startup parameters, then whichever password
+ * exchange the server asks for (trust, cleartext, md5 or SCRAM-SHA-256). Also remembers why a login failed.
+ */
+public final class ServerLogin {
+    /** SQLSTATE for failures that are pgmux's own (connect errors, protocol errors). */
+    static final String CONNECT_FAILED_SQLSTATE = PgBouncerErrors.PROTOCOL_VIOLATION;
+
+    private final Map<String, String> startupParameters;
+    private final String user;
+    private final String password;
+    private ScramClientExchange scram;
+    private String failureSqlState = CONNECT_FAILED_SQLSTATE;
+    private String failureMessage = PgBouncerErrors.CONNECT_FAILED;
+
+    /**
+     * @param startupParameters user, database and the values the pool starts servers with
+     * @param password          plain password or md5 hash for the server login, or null
+     */
+    public ServerLogin(Map<String, String> startupParameters, String password) {
+        this.startupParameters = startupParameters;
+        this.user = startupParameters.get("user");
+        this.password = password;
+    }
+
+    Map<String, String> startupParameters() {
+        return startupParameters;
+    }
+
+    String failureSqlState() {
+        return failureSqlState;
+    }
+
+    String failureMessage() {
+        return failureMessage;
+    }
+
+    void failed(String sqlState, String message) {
+        this.failureSqlState = sqlState != null ? sqlState : CONNECT_FAILED_SQLSTATE;
+        this.failureMessage = message != null ? message : "login failed";
+    }
+
+    /** Answers an Authentication request from the server. */
+    void onAuthenticationRequest(ChannelHandlerContext ctx, ByteBuf body) {
+        int code = body.readInt();
+        try {
+            switch (code) {
+                case MessageType.AUTH_OK -> {
+                }
+                case MessageType.AUTH_CLEARTEXT -> sendPassword(ctx, requirePlain());
+                case MessageType.AUTH_MD5 -> {
+                    byte[] salt = new byte[4];
+                    body.readBytes(salt);
+                    String hash = password != null && password.startsWith("md5") && password.length() == 35
+                            ? password : Md5Password.encrypt(requirePlain(), user);
+                    sendPassword(ctx, Md5Password.saltedResponse(hash, salt));
+                }
+                case MessageType.AUTH_SASL -> startScram(ctx, body);
+                case MessageType.AUTH_SASL_CONTINUE -> {
+                    byte[] serverFirst = remaining(body);
+                    ByteBuf out = ctx.alloc().buffer(256);
+                    PgMessages.saslResponse(out, scram.clientFinal(serverFirst));
+                    ctx.writeAndFlush(out, ctx.voidPromise());
+                }
+                case MessageType.AUTH_SASL_FINAL -> scram.verifyServerFinal(remaining(body));
+                default -> fail(ctx, "unsupported authentication method requested by server: " + code);
+            }
+        } catch (AuthFailedException e) {
+            fail(ctx, "SCRAM authentication with the server failed: " + e.getMessage());
+        } catch (MissingPasswordException e) {
+            fail(ctx, "no password known for server login of user " + user);
+        }
+    }
+
+    private void startScram(ChannelHandlerContext ctx, ByteBuf body) throws MissingPasswordException {
+        List<String> mechanisms = new ArrayList<>();
+        while (body.isReadable()) {
+            int nul = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+            if (nul <= body.readerIndex()) {
+                break;
+            }
+            mechanisms.add(body.toString(body.readerIndex(), nul - body.readerIndex(), StandardCharsets.UTF_8));
+            body.readerIndex(nul + 1);
+        }
+        if (!mechanisms.contains("SCRAM-SHA-256")) {
+            fail(ctx, "server offers no supported SASL mechanism: " + mechanisms);
+            return;
+        }
+        scram = new ScramClientExchange(requirePlain());
+        ByteBuf out = ctx.alloc().buffer(128);
+        PgMessages.saslInitialResponse(out, "SCRAM-SHA-256", scram.clientFirst());
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+    private void sendPassword(ChannelHandlerContext ctx, String text) {
+        ByteBuf out = ctx.alloc().buffer(text.length() + 8);
+        PgMessages.passwordMessage(out, text);
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+    private String requirePlain() throws MissingPasswordException {
+        if (password == null || (password.startsWith("md5") && password.length() == 35)) {
+            throw new MissingPasswordException();
+        }
+        return password;
+    }
+
+    private void fail(ChannelHandlerContext ctx, String message) {
+        failed(CONNECT_FAILED_SQLSTATE, message);
+        ctx.close();
+    }
+
+    private static byte[] remaining(ByteBuf body) {
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        return bytes;
+    }
+
+    /** No usable password for what the server asked. */
+    private static final class MissingPasswordException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MissingPasswordException() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.pgmux.session;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The server parameters pgmux keeps equal between a client and whichever server it gets: PgBouncer's varcache
+ * (client_encoding, DateStyle, TimeZone, standard_conforming_strings, application_name) plus
+ * {@code track_extra_parameters}. Names match case-insensitively and map to the server's spelling.
+ */
+public final class TrackedParameters {
+    private static final List<String> ALWAYS = List.of(
+            "client_encoding", "DateStyle", "TimeZone", "standard_conforming_strings", "application_name");
+
+    private final Map<String, String> canonical = new TreeMap<>();
+
+    public TrackedParameters(List<String> extra) {
+        for (String name : ALWAYS) {
+            canonical.put(name.toLowerCase(Locale.ROOT), name);
+        }
+        for (String name : extra) {
+            canonical.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+        }
+    }
+
+    /** The server's spelling of a tracked parameter, or null when it is not tracked. */
+    public String canonicalName(String name) {
+        return canonical.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public Iterable<String> names() {
+        return canonical.values();
+    }
+
+    /** {@code SET name='value';} statements that make a server's values equal the client's, or null when equal. */
+    String syncSql(Map<String, String> client, Map<String, String> server) {
+        StringBuilder sql = null;
+        for (String name : canonical.values()) {
+            String want = client.get(name);
+            String have = server.get(name);
+            if (want == null || have == null || want.equalsIgnoreCase(have)) {
+                continue;
+            }
+            if (sql == null) {
+                sql = new StringBuilder();
+            }
+            sql.append("SET ").append(name).append('=').append(quoteLiteral(want)).append(';');
+        }
+        return sql == null ? null : sql.toString();
+    }
+
+    private static String quoteLiteral(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 4);
+        boolean backslash = value.indexOf('\\') >= 0;
+        if (backslash) {
+            out.append('E');
+        }
+        out.append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\'' || c == '\\') {
+                out.append(c);
+            }
+            out.append(c);
+        }
+        return out.append('\'').toString();
+    }
+}
