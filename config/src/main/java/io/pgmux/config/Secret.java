@@ -82,6 +82,17 @@ public sealed interface Secret permits Secret.Plain, Secret.Md5, Secret.Scram {
             }
         }
 
+        /** Equal when the verifier text is, since the text determines every part (arrays compare by content). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Scram other && text.equals(other.text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+
         @Override
         public String toString() {
             return "Scram[***]";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,6 +65,14 @@ class SecretTest {
         byte[] clientKey = hmac(salted, "Client Key");
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(clientKey), scram.storedKey());
         assertArrayEquals(hmac(salted, "Server Key"), scram.serverKey());
+    }
+
+    @Test
+    void scramVerifiersCompareByText() {
+        assertEquals(Secret.parse(PENCIL_SCRAM), Secret.parse(PENCIL_SCRAM));
+        assertEquals(Secret.parse(PENCIL_SCRAM).hashCode(), Secret.parse(PENCIL_SCRAM).hashCode());
+        String otherIterations = PENCIL_SCRAM.replace("$4096:", "$4097:");
+        assertNotEquals(Secret.parse(PENCIL_SCRAM), Secret.parse(otherIterations));
     }
 
     @ParameterizedTest
