@@ -3,6 +3,7 @@ package io.pgmux;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
 import io.pgmux.config.PgBouncerConfig;
@@ -63,9 +64,10 @@ public final class Pgmux implements AutoCloseable {
                 loopList.add((EventLoop) e);
             }
             EventLoop[] loops = loopList.toArray(new EventLoop[0]);
-            ServerChannels serverChannels = new ServerChannels(loops, transport);
-            Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, config,
-                    authFile);
+            ScramKeyCache scramKeys = new ScramKeyCache();
+            ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys);
+            Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
+                    config, authFile);
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));

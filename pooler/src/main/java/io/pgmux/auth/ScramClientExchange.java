@@ -12,6 +12,7 @@ public final class ScramClientExchange {
     /** Highest iteration count taken from a server: 1024 times PostgreSQL's default, so PBKDF2 stays bounded. */
     static final int MAX_ITERATIONS = 4096 * 1024;
 
+    /** Where the exchange stands; FAILED is final. */
     private enum State { START, FIRST_SENT, FINAL_SENT, DONE, FAILED }
 
     /** The ClientKey and ServerKey that go with the salt and iteration count the server names. */
@@ -20,6 +21,7 @@ public final class ScramClientExchange {
         Keys keysFor(byte[] salt, int iterations) throws AuthFailedException;
     }
 
+    /** A ClientKey and the ServerKey that checks the server's signature. */
     record Keys(byte[] clientKey, byte[] serverKey) {
     }
 
@@ -130,7 +132,7 @@ public final class ScramClientExchange {
         }
         // Nine digits cannot overflow an int; more are beyond the bound anyway.
         int count = value.length() > 9 ? 0 : Integer.parseInt(value);
-        if (count < 1 || count > Integer.MAX_VALUE - 1) {
+        if (count < 1 || count > MAX_ITERATIONS) {
             throw new AuthFailedException("SCRAM iteration count out of range");
         }
         return count;

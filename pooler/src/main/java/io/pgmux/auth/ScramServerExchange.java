@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 /** The server side of one SCRAM-SHA-256 exchange, as PostgreSQL runs it: pgmux checking a client's password. */
 public final class ScramServerExchange {
 
+    /** Where the exchange stands; FAILED is final. */
     private enum State { START, FIRST_SENT, DONE, FAILED }
 
     /** Keys the mock salts, so an unknown user gets the same salt on every attempt, as a real user does. */
@@ -20,7 +21,6 @@ public final class ScramServerExchange {
     private final byte[] storedKey;
     private final byte[] serverKey;
     private final Supplier<String> nonces;
-    private final boolean doomed;
 
     private State state = State.START;
     private char channelBindingFlag;
@@ -41,17 +41,16 @@ public final class ScramServerExchange {
     }
 
     ScramServerExchange(Secret.Scram verifier, Supplier<String> nonces) {
-        this(verifier.iterations(), verifier.salt(), verifier.storedKey(), verifier.serverKey(), nonces, false);
+        this(verifier.iterations(), verifier.salt(), verifier.storedKey(), verifier.serverKey(), nonces);
     }
 
     private ScramServerExchange(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey,
-            Supplier<String> nonces, boolean doomed) {
+            Supplier<String> nonces) {
         this.iterations = iterations;
         this.salt = salt;
         this.storedKey = storedKey;
         this.serverKey = serverKey;
         this.nonces = nonces;
-        this.doomed = doomed;
     }
 
     /**
@@ -61,9 +60,9 @@ public final class ScramServerExchange {
     public static ScramServerExchange forUnknownUser(String userName, int iterations) {
         byte[] mac = ScramKeys.hmac(MOCK_SALT_KEY, userName.getBytes(StandardCharsets.UTF_8));
         byte[] salt = Arrays.copyOf(mac, ScramKeys.SALT_LENGTH);
-        // Random keys make the proof check cost what a real one costs; "doomed" makes it fail regardless.
+        // A random StoredKey no one knows a ClientKey for: every proof fails, after the same work as a real check.
         return new ScramServerExchange(iterations, salt, ScramKeys.randomBytes(ScramKeys.KEY_LENGTH),
-                ScramKeys.randomBytes(ScramKeys.KEY_LENGTH), ScramKeys::randomNonce, true);
+                ScramKeys.randomBytes(ScramKeys.KEY_LENGTH), ScramKeys::randomNonce);
     }
 
     private static Secret.Scram verifier(Secret secret, int plainIterations) {
@@ -136,8 +135,7 @@ public final class ScramServerExchange {
         byte[] authMessage = ScramMessage.bytes(clientFirstBare + "," + serverFirst + "," + withoutProof);
 
         byte[] candidateKey = ScramKeys.xor(proof, ScramKeys.hmac(storedKey, authMessage));
-        boolean matches = MessageDigest.isEqual(ScramKeys.storedKey(candidateKey), storedKey);
-        if (!matches || doomed) {
+        if (!MessageDigest.isEqual(ScramKeys.storedKey(candidateKey), storedKey)) {
             throw new AuthFailedException("password authentication failed");
         }
         clientKey = candidateKey;

@@ -3,7 +3,7 @@ package io.pgmux.auth;
 /** The RFC 3454 code point tables SASLprep needs, as sorted inclusive {@code first, last} pairs. */
 final class StringPrepTables {
 
-    // Generated from RFC 3454 (Python's stringprep module, Unicode 3.2); identical to PostgreSQL's saslprep.c.
+    // Generated from RFC 3454 with Python's stringprep module (Unicode 3.2); checked equal to PostgreSQL's tables.
 
     /** C.1.2 non-ASCII space characters, mapped to U+0020. */
     static final int[] NON_ASCII_SPACE = {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.DatabaseEntry;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
@@ -36,11 +37,13 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
 
     private final EventLoop[] loops;
     private final Transport transport;
+    private final ScramKeyCache scramKeys;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    public ServerChannels(EventLoop[] loops, Transport transport) {
+    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys) {
         this.loops = loops;
         this.transport = transport;
+        this.scramKeys = scramKeys;
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         PoolSettings settings = pool.settings();
         SocketAddress address = address(settings.database());
         ServerConnection connection = new ServerConnection(pool, loopIndex,
-                new ServerLogin(startupParameters(settings), settings.serverPassword()));
+                new ServerLogin(startupParameters(settings), settings.credentials(), scramKeys));
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         Math.max(1, settings.connectTimeout().toMillis())))

@@ -51,23 +51,18 @@ public final class PoolRegistry {
         }
         PoolMode mode = userEntry != null && userEntry.poolMode() != null ? userEntry.poolMode()
                 : database.poolMode() != null ? database.poolMode() : s.poolMode();
-        return new PoolSettings(database, serverUser, serverPassword(database, authFile, serverUser), poolSize, mode,
+        return new PoolSettings(database, serverUser, serverCredentials(database, authFile, serverUser), poolSize, mode,
                 s.string(Setting.SERVER_RESET_QUERY), s.duration(Setting.SERVER_LOGIN_RETRY),
                 s.duration(Setting.SERVER_CONNECT_TIMEOUT), s.bool(Setting.SERVER_ROUND_ROBIN));
     }
 
-    /** The password for the server login: the database entry's, else the user's auth_file secret if usable. */
-    private static String serverPassword(DatabaseEntry database, Map<String, Secret> authFile, String serverUser) {
-        if (database.password() != null && database.user() != null) {
-            return database.password();
+    /** The server login's secret: the database entry's password, else the user's auth_file secret. */
+    private static ServerCredentials serverCredentials(DatabaseEntry database, Map<String, Secret> authFile,
+            String serverUser) {
+        if (database.password() != null) {
+            return ServerCredentials.of(Secret.parse(database.password()));
         }
         Secret secret = authFile.get(serverUser);
-        if (secret instanceof Secret.Plain plain) {
-            return plain.password();
-        }
-        if (secret instanceof Secret.Md5 md5) {
-            return md5.hash();
-        }
-        return database.password();
+        return secret == null ? ServerCredentials.NONE : ServerCredentials.of(secret);
     }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param database       the database entry (host, port, server dbname, startup values)
  * @param serverUser     the user pgmux logs in to the server as
- * @param serverPassword the password for that login, or null (trust, or none known)
+ * @param credentials    what pgmux logs in to the server with
  * @param poolSize       hard limit of server connections of this pool
  * @param poolMode       when a server goes back to the pool
  * @param resetQuery     run on a server when a session client leaves (empty: none)
@@ -21,7 +21,7 @@ import java.time.Duration;
 public record PoolSettings(
         DatabaseEntry database,
         String serverUser,
-        String serverPassword,
+        ServerCredentials credentials,
         int poolSize,
         PoolMode poolMode,
         String resetQuery,

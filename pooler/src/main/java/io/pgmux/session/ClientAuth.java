@@ -37,7 +37,7 @@ final class ClientAuth {
     private ScramServerExchange scram;
     private boolean scramFirstDone;
     private String failure;
-    /** Set after a successful SCRAM exchange: lets pgmux log in to the server as this client later. */
+    /** Set after a SCRAM login against a stored verifier: lets pgmux log in to the server as this user. */
     private byte[] scramClientKey;
 
     /**
@@ -164,7 +164,10 @@ final class ClientAuth {
         body.readBytes(clientFinal);
         try {
             byte[] serverFinal = scram.serverFinal(clientFinal);
-            scramClientKey = scram.clientKey();
+            if (secret instanceof Secret.Scram) {
+                // Only a key proved against the stored verifier matches the server's verifier.
+                scramClientKey = scram.clientKey();
+            }
             ByteBuf out = channel.alloc().buffer(serverFinal.length + 16);
             PgMessages.authenticationSaslData(out, MessageType.AUTH_SASL_FINAL, serverFinal);
             channel.write(out, channel.voidPromise());

@@ -298,6 +298,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void onAuthenticated() {
+        if (auth.scramClientKey() != null) {
+            engine.scramKeys().put(user, auth.scramClientKey());
+        }
         if (database == null) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
             return;

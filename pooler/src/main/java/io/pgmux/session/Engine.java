@@ -2,6 +2,7 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
@@ -22,6 +23,7 @@ public final class Engine {
     private final CancelRegistry cancels = new CancelRegistry();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final CancelSender cancelSender;
+    private final ScramKeyCache scramKeys;
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
@@ -33,8 +35,9 @@ public final class Engine {
         void send(SocketAddress server, EventLoop loop, int processId, int secretKey);
     }
 
-    public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, PgBouncerConfig config,
-            Map<String, Secret> authFile) {
+    public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, ScramKeyCache scramKeys,
+            PgBouncerConfig config, Map<String, Secret> authFile) {
+        this.scramKeys = scramKeys;
         this.loops = loops;
         for (int i = 0; i < loops.length; i++) {
             loopIndexes.put(loops[i], i);
@@ -73,6 +76,11 @@ public final class Engine {
 
     public AtomicInteger clientCount() {
         return clientCount;
+    }
+
+    /** ClientKeys from SCRAM logins, for SCRAM pass-through to servers. */
+    public ScramKeyCache scramKeys() {
+        return scramKeys;
     }
 
     public CancelSender cancelSender() {

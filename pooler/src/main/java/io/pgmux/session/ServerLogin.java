@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.pgmux.auth.AuthFailedException;
 import io.pgmux.auth.Md5Password;
+import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.auth.ScramClientExchange;
+import io.pgmux.pool.ServerCredentials;
 import io.pgmux.protocol.MessageType;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.protocol.PgMessages;
@@ -23,19 +25,23 @@ public final class ServerLogin {
 
     private final Map<String, String> startupParameters;
     private final String user;
-    private final String password;
+    private final ServerCredentials credentials;
+    private final ScramKeyCache scramKeys;
     private ScramClientExchange scram;
     private String failureSqlState = CONNECT_FAILED_SQLSTATE;
     private String failureMessage = PgBouncerErrors.CONNECT_FAILED;
 
     /**
      * @param startupParameters user, database and the values the pool starts servers with
-     * @param password          plain password or md5 hash for the server login, or null
+     * @param credentials       password, md5 hash or SCRAM verifier for the login
+     * @param scramKeys         ClientKeys proved by clients, for SCRAM pass-through with a verifier
      */
-    public ServerLogin(Map<String, String> startupParameters, String password) {
+    public ServerLogin(Map<String, String> startupParameters, ServerCredentials credentials,
+            ScramKeyCache scramKeys) {
         this.startupParameters = startupParameters;
         this.user = startupParameters.get("user");
-        this.password = password;
+        this.credentials = credentials;
+        this.scramKeys = scramKeys;
     }
 
     Map<String, String> startupParameters() {
@@ -66,7 +72,8 @@ public final class ServerLogin {
                 case MessageType.AUTH_MD5 -> {
                     byte[] salt = new byte[4];
                     body.readBytes(salt);
-                    String hash = password != null && password.startsWith("md5") && password.length() == 35
+                    String password = credentials.password();
+                    String hash = password != null && isMd5Hash(password)
                             ? password : Md5Password.encrypt(requirePlain(), user);
                     sendPassword(ctx, Md5Password.saltedResponse(hash, salt));
                 }
@@ -83,7 +90,8 @@ public final class ServerLogin {
         } catch (AuthFailedException e) {
             fail(ctx, "SCRAM authentication with the server failed: " + e.getMessage());
         } catch (MissingPasswordException e) {
-            fail(ctx, "no password known for server login of user " + user);
+            fail(ctx, "no password known for the server login of user " + user
+                    + " (with a SCRAM secret in auth_file, a client must log in with SCRAM first)");
         }
     }
 
@@ -101,7 +109,7 @@ public final class ServerLogin {
             fail(ctx, "server offers no supported SASL mechanism: " + mechanisms);
             return;
         }
-        scram = new ScramClientExchange(requirePlain());
+        scram = scramExchange();
         ByteBuf out = ctx.alloc().buffer(128);
         PgMessages.saslInitialResponse(out, "SCRAM-SHA-256", scram.clientFirst());
         ctx.writeAndFlush(out, ctx.voidPromise());
@@ -113,11 +121,29 @@ public final class ServerLogin {
         ctx.writeAndFlush(out, ctx.voidPromise());
     }
 
+    /** With a plain password, a normal exchange; with only a verifier, pass-through with a client's key. */
+    private ScramClientExchange scramExchange() throws MissingPasswordException {
+        String password = credentials.password();
+        if (password != null && !isMd5Hash(password)) {
+            return new ScramClientExchange(password);
+        }
+        byte[] clientKey = credentials.scramSecret() != null ? scramKeys.get(user) : null;
+        if (clientKey == null) {
+            throw new MissingPasswordException();
+        }
+        return new ScramClientExchange(credentials.scramSecret(), clientKey);
+    }
+
     private String requirePlain() throws MissingPasswordException {
-        if (password == null || (password.startsWith("md5") && password.length() == 35)) {
+        String password = credentials.password();
+        if (password == null || isMd5Hash(password)) {
             throw new MissingPasswordException();
         }
         return password;
+    }
+
+    private static boolean isMd5Hash(String password) {
+        return password.length() == 35 && password.startsWith("md5");
     }
 
     private void fail(ChannelHandlerContext ctx, String message) {
