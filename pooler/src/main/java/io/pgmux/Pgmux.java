@@ -85,7 +85,7 @@ public final class Pgmux implements AutoCloseable {
         if (file == null || file.isBlank()) {
             return Map.of();
         }
-        return AuthFile.read(Path.of(file));
+        return AuthFile.read(Path.of(file), LOG::warning);
     }
 
     private static Path writePidfile(String pidfile) throws IOException {

@@ -9,12 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/**
- * Reads {@code auth_file} (userlist.txt) as PgBouncer's loader does: each entry is {@code "user" "secret"} (a
- * {@code ""} inside quotes is one quote) and the rest of its line is ignored; blank lines and lines starting with
- * {@code ;} are skipped. At anything else PgBouncer logs "broken auth file" and stops reading, keeping the users read
- * so far; so does this reader, reporting the place to {@code warnings}.
- */
+/** Reads {@code auth_file} (userlist.txt): {@code "user" "secret"} lines, as PgBouncer's loader does. */
 public final class AuthFile {
     /** PgBouncer's MAX_USERNAME: a quoted user name this long or longer stops the reading. */
     static final int MAX_USERNAME = 128;
@@ -37,7 +32,10 @@ public final class AuthFile {
     }
 
     /**
-     * User name to secret, in file order; a later line for the same user replaces the secret.
+     * User name to secret, in file order; a later line for the same user replaces the secret. Blank lines and lines
+     * starting with {@code ;} are skipped, as is the rest of a line after its two quoted fields ({@code ""} inside
+     * quotes is one quote). At anything else PgBouncer logs "broken auth file" and stops reading, keeping the users
+     * read so far; so does this reader, reporting the place to {@code warnings}.
      *
      * @param warnings receives {@code file:line: message} where reading stopped early
      * @throws ConfigException when the file cannot be read at all (line 0)

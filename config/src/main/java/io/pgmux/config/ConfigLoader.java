@@ -20,8 +20,11 @@ public final class ConfigLoader {
      * Reads and checks a whole config.
      *
      * @param file     the main ini file
-     * @param warnings receives {@code file:line: message} for each thing that is ignored (unknown keys)
-     * @throws ConfigException the first invalid value, with its file and line
+     * @param warnings receives {@code file:line: message} for each thing that is ignored: unknown {@code [pgbouncer]}
+     *                 keys, unknown sections, values dropped by a second {@code [pgbouncer]} section
+     * @throws ConfigException the first unusable thing, with its file and line: a syntax error, an invalid value or
+     *                         entry, a bad {@code %include}, a missing {@code [pgbouncer]} section (line 0), or a main
+     *                         file that cannot be read (line 0)
      */
     public static PgBouncerConfig load(Path file, Consumer<String> warnings) throws ConfigException {
         Sections sections = new Sections(warnings);

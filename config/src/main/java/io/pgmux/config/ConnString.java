@@ -4,17 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Splits the libpq-like {@code key=value ...} text of a {@code [databases]}, {@code [users]} or {@code [peers]} line
- * as PgBouncer's loader does: pairs separated by spaces (only spaces), values either bare up to the next space or
- * in single quotes with {@code ''} for a quote; empty values are not allowed.
- */
+/** Splits the libpq-like {@code key=value ...} text of a section entry into pairs, as PgBouncer's loader does. */
 final class ConnString {
     private ConnString() {
     }
 
     /**
-     * The pairs in order (a key may repeat; the last one counts).
+     * The pairs in order (a key may repeat; the last one counts). Pairs are separated by spaces (only spaces); a
+     * value is bare up to the next space, or in single quotes with {@code ''} for a quote; it may not be empty.
      *
      * @param syntaxError the reason to give when the text cannot be split
      * @throws IllegalArgumentException with {@code syntaxError}

@@ -10,10 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/**
- * Splits pgbouncer.ini into section headers and {@code key = value} lines as PgBouncer's ini parser does, following
- * {@code %include} (paths relative to the current directory, at most {@value #MAX_INCLUDE_DEPTH} deep, no cycles).
- */
+/** Splits pgbouncer.ini into section headers and {@code key = value} lines as PgBouncer does, following %include. */
 final class IniReader {
     /** PgBouncer's MAX_INCLUDE: a file this many includes deep may not include another. */
     static final int MAX_INCLUDE_DEPTH = 10;
@@ -35,7 +32,10 @@ final class IniReader {
         this.handler = handler;
     }
 
-    /** Reads {@code file} and everything it includes; a missing main file is reported at line 0. */
+    /**
+     * Reads {@code file} and everything it includes; a missing main file is reported at line 0. Include paths are
+     * relative to the current directory, nest at most {@value #MAX_INCLUDE_DEPTH} deep and may not form a cycle.
+     */
     static void read(Path file, Handler handler) throws ConfigException {
         String text;
         try {

@@ -4,12 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * Builds the entries of {@code [databases]}, {@code [users]} and {@code [peers]} from their connection strings,
- * with the keys PgBouncer 1.25's loader accepts. Numbers are read as PgBouncer's {@code atoi} reads them except that
- * trailing junk is an error: a negative count means "not set", times are whole seconds (a fraction is dropped) and 0
- * means "not set".
- */
+/** Builds {@code [databases]}, {@code [users]} and {@code [peers]} entries from the keys PgBouncer 1.25 accepts. */
 final class SectionEntries {
     private static final String CONNSTR_SYNTAX = "syntax error in connection string";
     private static final String ROUND_ROBIN = "round-robin";
@@ -132,6 +127,8 @@ final class SectionEntries {
         }
         return new PeerEntry(peerId, host, port, poolSize);
     }
+
+    // Numbers are read as PgBouncer's atoi reads them, except that trailing junk is an error.
 
     private static int port(String v) {
         long port = v.matches("\\+?[0-9]{1,9}") ? Long.parseLong(v) : 0;

@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * Every {@code [pgbouncer]} key PgBouncer 1.25 knows (the CfKey table of its src/main.c), with its type and default.
- * Declared in PgBouncer's order, which is the row order of SHOW CONFIG; pgmux's own keys come last.
- */
+/** Every {@code [pgbouncer]} key with its type and default, in PgBouncer's SHOW CONFIG order, pgmux's own last. */
 public enum Setting {
     ADMIN_USERS("admin_users", SettingType.LIST, ""),
     APPLICATION_NAME_ADD_HOST("application_name_add_host", SettingType.BOOL, "0"),
@@ -235,8 +232,8 @@ public enum Setting {
             case ENUM -> canonicalWord(value);
             case STRING, LIST -> {
                 if (this == AUTH_DBNAME && value.equals(PgBouncerConfig.ADMIN_DATABASE)) {
-                    throw new IllegalArgumentException(
-                            "cannot use the reserved \"" + PgBouncerConfig.ADMIN_DATABASE + "\" database as an auth_dbname");
+                    throw new IllegalArgumentException("cannot use the reserved \"" + PgBouncerConfig.ADMIN_DATABASE
+                            + "\" database as an auth_dbname");
                 }
             }
         }

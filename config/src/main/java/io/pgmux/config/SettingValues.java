@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Parsers and formatters for the value types of pgbouncer.ini; parsers throw IllegalArgumentException with a reason. */
+/** Parsers and formatters for pgbouncer.ini values; parsers throw IllegalArgumentException with a reason. */
 final class SettingValues {
     private static final long NANOS_PER_MICRO = 1_000L;
 
@@ -88,7 +88,8 @@ final class SettingValues {
         }
         int end = numberEnd(t);
         if (end == 0) {
-            throw new IllegalArgumentException("not a time (expected a number, optionally with unit us, ms, s, min, h, d)");
+            throw new IllegalArgumentException(
+                    "not a time (expected a number, optionally with unit us, ms, s, min, h, d)");
         }
         double amount = Double.parseDouble(t.substring(0, end));
         String unit = t.substring(end).trim();

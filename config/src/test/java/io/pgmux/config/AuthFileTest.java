@@ -24,7 +24,7 @@ class AuthFileTest {
 
     @Test
     void fixtureGivesEveryKindOfSecretInFileOrder() throws Exception {
-        Path file = Path.of(getClass().getResource("/auth/userlist.txt").toURI());
+        Path file = Path.of(getClass().getResource("/ini/userlist.txt").toURI());
         Map<String, Secret> users = AuthFile.read(file, warnings::add);
         assertEquals(List.of("plainuser", "admin", "scramuser", "indented", "quote\"d"), List.copyOf(users.keySet()));
         assertEquals(new Secret.Plain("plain password"), users.get("plainuser"));

@@ -43,7 +43,8 @@ class ConfigLoaderTest {
         assertEquals(100, s.integer(Setting.MAX_CLIENT_CONN));
         assertEquals(PoolMode.SESSION, s.poolMode());
 
-        assertEquals(List.of("main", "analytics", "my db", "dotted.name", "*"), List.copyOf(config.databases().keySet()));
+        assertEquals(List.of("main", "analytics", "my db", "dotted.name", "*"),
+                List.copyOf(config.databases().keySet()));
         DatabaseEntry main = config.databases().get("main");
         assertEquals("db1.example.com", main.host());
         assertEquals(5433, main.port());
@@ -73,8 +74,8 @@ class ConfigLoaderTest {
     @Test
     void blankLinesCommentsAndCrLfAreSkipped() throws Exception {
         Path file = dir.resolve("crlf.ini");
-        Files.writeString(file, "\r\n;c\r\n\t# c\r\n[pgbouncer]\r\nlisten_port = 7000 \r\n\r\n  pool_mode=transaction\r\n",
-                StandardCharsets.UTF_8);
+        Files.writeString(file, "\r\n;c\r\n\t# c\r\n[pgbouncer]\r\nlisten_port = 7000 \r\n\r\n"
+                + "  pool_mode=transaction\r\n", StandardCharsets.UTF_8);
         Settings s = load(file).config().settings();
         assertEquals(7000, s.integer(Setting.LISTEN_PORT));
         assertEquals(PoolMode.TRANSACTION, s.poolMode());
@@ -96,7 +97,8 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyIsAWarningAndLoadingGoesOn() throws Exception {
-        Path file = write(dir, "a.ini", "[pgbouncer]", "listen_port = 7000", "no_such_key = 1", "pool_mode = statement");
+        Path file = write(dir, "a.ini", "[pgbouncer]", "listen_port = 7000", "no_such_key = 1",
+                "pool_mode = statement");
         IniFiles.Loaded loaded = load(file);
         assertEquals(List.of(file + ":3: unknown parameter: no_such_key"), loaded.warnings());
         assertEquals(7000, loaded.config().settings().integer(Setting.LISTEN_PORT));
