@@ -431,12 +431,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             buf.release();
             return;
         }
+        if (server == null && pending.isEmpty() && startsWithTerminate(buf)) {
+            // A client leaving without a server needs none.
+            buf.release();
+            terminating = true;
+            channel.close();
+            return;
+        }
         pending.add(buf);
         if (state == ClientState.ACTIVE && server == null) {
             requestServer();
         } else {
             channel.config().setAutoRead(false);
         }
+    }
+
+    private boolean startsWithTerminate(ByteBuf buf) {
+        return scanner.atMessageBoundary() && buf.isReadable()
+                && buf.getByte(buf.readerIndex()) == MessageType.TERMINATE;
     }
 
     private void relayToServer(ByteBuf buf) {
@@ -513,7 +525,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** The server can take more bytes: read from the client again, unless waiting or closing. */
+    /** The server can take more bytes: read from the client again, unless waiting or closing. Client's loop. */
     void resumeReading() {
         if (state == ClientState.ACTIVE && !terminating) {
             channel.config().setAutoRead(true);

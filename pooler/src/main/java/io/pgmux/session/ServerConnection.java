@@ -247,7 +247,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         ClientSession owner = client;
         if (owner != null && ctx.channel().isWritable()) {
-            owner.resumeReading();
+            if (owner.loop().inEventLoop()) {
+                owner.resumeReading();
+            } else {
+                owner.loop().execute(owner::resumeReading);
+            }
         }
     }
 

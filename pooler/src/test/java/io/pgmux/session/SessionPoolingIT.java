@@ -12,10 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,30 @@ class SessionPoolingIT {
             }
         }
         assertTrue(sameServerSeen, "the server was reused by a later client");
+    }
+
+    @Test
+    void eachClientSeesItsOwnTrackedParametersOnAReusedServer() throws SQLException {
+        for (int i = 0; i < 6; i++) {
+            String app = "app-" + i;
+            String zone = i % 2 == 0 ? "Europe/Paris" : "America/New_York";
+            Properties props = new Properties();
+            props.setProperty("user", PostgresExtension.SCRAM_USER);
+            props.setProperty("password", PostgresExtension.SCRAM_PASSWORD);
+            props.setProperty("ApplicationName", app);
+            try (Connection c = DriverManager.getConnection(pgmux.url(PostgresExtension.DATABASE), props);
+                 Statement st = c.createStatement()) {
+                st.execute("SET TimeZone = '" + zone + "'");
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT current_setting('application_name'), current_setting('TimeZone')")) {
+                    rs.next();
+                    assertEquals(app, rs.getString(1));
+                    assertEquals(zone, rs.getString(2));
+                }
+                assertEquals(app, c.unwrap(PGConnection.class).getParameterStatus("application_name"));
+                assertEquals(zone, c.unwrap(PGConnection.class).getParameterStatus("TimeZone"));
+            }
+        }
     }
 
     @Test
