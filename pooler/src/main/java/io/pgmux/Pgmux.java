@@ -16,6 +16,7 @@ import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.session.Engine;
+import io.pgmux.session.Janitor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +29,22 @@ import java.util.logging.Logger;
 /** A running pgmux: its event loops, listeners and engine. Start one with {@link #start}, stop it with close. */
 public final class Pgmux implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Pgmux.class.getName());
+    /** PgBouncer's janitor runs once a second; timeouts are that precise. */
+    private static final long JANITOR_PERIOD_MILLIS = 1000;
 
     private final MultiThreadIoEventLoopGroup group;
     private final Engine engine;
     private final Listeners listeners;
+    private final Janitor janitor;
     private final Transport transport;
     private final Path pidfile;
 
-    private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, Listeners listeners, Transport transport,
-            Path pidfile) {
+    private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, Listeners listeners, Janitor janitor,
+            Transport transport, Path pidfile) {
         this.group = group;
         this.engine = engine;
         this.listeners = listeners;
+        this.janitor = janitor;
         this.transport = transport;
         this.pidfile = pidfile;
     }
@@ -70,10 +75,11 @@ public final class Pgmux implements AutoCloseable {
                     config, authFile);
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
+            Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            return new Pgmux(group, engine, listeners, transport, pidfile);
+            return new Pgmux(group, engine, listeners, janitor, transport, pidfile);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -114,6 +120,7 @@ public final class Pgmux implements AutoCloseable {
     @Override
     public void close() {
         engine.shutdown();
+        janitor.close();
         listeners.close();
         for (Pool pool : engine.pools().pools()) {
             pool.closeIdleServers();

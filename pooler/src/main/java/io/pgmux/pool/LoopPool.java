@@ -2,6 +2,7 @@ package io.pgmux.pool;
 
 import io.pgmux.session.ServerConnection;
 import java.util.ArrayDeque;
+import java.util.Collection;
 
 /**
  * The idle servers of one pool that live on one event loop. Touched only by that loop's thread, so it needs no
@@ -36,7 +37,7 @@ final class LoopPool {
         return idle.size();
     }
 
-    Iterable<ServerConnection> idleServers() {
+    Collection<ServerConnection> idleServers() {
         return idle;
     }
 }

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.session.ClientSession;
 import io.pgmux.session.ServerConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Correctness in short (see pooler/POOL.md):
  * <ul>
- *   <li>{@code pool_size} is a hard limit: {@link #serverCount} counts servers open or opening and is only raised by
- *       a CAS that checks the limit first, and lowered once per closed server.</li>
+ *   <li>{@code pool_size} is a hard limit: {@link ServerLimits} counts servers open or opening and is only raised
+ *       by a CAS that checks the limit first, and lowered once per closed server.</li>
  *   <li>Idle servers live in a {@link LoopPool} per event loop, touched only by that loop, so a server is never
  *       handed out twice.</li>
  *   <li>Waiting clients queue in one lock-free FIFO in arrival order; a waiter is served at most once (CAS).</li>
@@ -29,9 +31,9 @@ public final class Pool {
     private final PoolSettings settings;
     private final EventLoop[] loops;
     private final ServerConnector connector;
+    private final ServerLimits limits;
     private final LoopPool[] loopPools;
     private final AtomicIntegerArray idleCounts;
-    private final AtomicInteger serverCount = new AtomicInteger();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
@@ -40,12 +42,15 @@ public final class Pool {
     /** The last login failure and when it happened; cleared by a successful login. */
     private volatile String loginFailure;
     private volatile long loginFailedAtNanos;
+    /** Set when the database or user limit stopped this pool from opening a server for a waiting client. */
+    private volatile boolean starvedBySharedLimit;
 
-    public Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector) {
+    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits) {
         this.key = key;
         this.settings = settings;
         this.loops = loops;
         this.connector = connector;
+        this.limits = limits;
         this.loopPools = new LoopPool[loops.length];
         for (int i = 0; i < loops.length; i++) {
             loopPools[i] = new LoopPool(settings.roundRobin());
@@ -61,10 +66,6 @@ public final class Pool {
         return settings;
     }
 
-    public EventLoop loop(int index) {
-        return loops[index];
-    }
-
     /** Server parameters for a client's welcome, or null until a server has logged in. */
     public Map<String, String> welcomeParams() {
         return welcomeParams;
@@ -72,7 +73,7 @@ public final class Pool {
 
     /** Servers open or opening. */
     public int serverCount() {
-        return serverCount.get();
+        return limits.poolCount();
     }
 
     /** Idle servers over all loops. */
@@ -90,7 +91,7 @@ public final class Pool {
 
     /**
      * Gives the client a server: an idle one of its own loop at once when nobody waits, else the client waits in
-     * arrival order and a new server is opened if the limit allows. Runs on the client's loop.
+     * arrival order and a new server is opened if the limits allow. Runs on the client's loop.
      *
      * @return the waiter entry, or null when a server was handed over at once or the client was failed
      */
@@ -105,22 +106,27 @@ public final class Pool {
             }
         }
         String failure = recentLoginFailure();
-        if (failure != null && serverCount.get() == 0) {
+        if (failure != null && limits.poolCount() == 0) {
             client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.loginFailing(failure));
             return null;
         }
         Waiter waiter = new Waiter(client);
         waiters.offer(waiter);
-        openServerIfAllowed(loopIndex);
+        openServer(loopIndex, settings.poolSize());
         wakeLoopsWithIdleServers(loopIndex);
         return waiter;
     }
 
     /**
      * Takes back a server that is clean (not in a transaction, nothing pending): hands it to the longest waiting
-     * client, or keeps it idle on its loop. Runs on the server's loop.
+     * client, or keeps it idle on its loop. A server past server_lifetime is closed instead. Runs on the server's
+     * loop.
      */
     public void release(ServerConnection server) {
+        if (expired(server.ageNanos(), settings.serverLifetime().toNanos())) {
+            server.close("server lifetime over");
+            return;
+        }
         int loopIndex = server.loopIndex();
         Waiter waiter = pollLiveWaiter();
         if (waiter != null) {
@@ -150,7 +156,7 @@ public final class Pool {
     public void onServerLoginFailed(String sqlState, String message) {
         loginFailure = message;
         loginFailedAtNanos = System.nanoTime();
-        if (serverCount.get() <= 1) {
+        if (limits.poolCount() <= 1) {
             failWaiters(sqlState, message);
         }
     }
@@ -161,10 +167,109 @@ public final class Pool {
         if (loopPools[loopIndex].removeIdle(server)) {
             idleCounts.decrementAndGet(loopIndex);
         }
-        serverCount.decrementAndGet();
+        limits.release();
         if (!waiters.isEmpty() && recentLoginFailure() == null) {
-            openServerIfAllowed(loopIndex);
+            openServer(loopIndex, settings.poolSize());
         }
+    }
+
+    // ---- maintenance (the janitor, once a second) ----
+
+    /**
+     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed, the reserve pool
+     * opens for clients waiting past reserve_pool_timeout, min_pool_size is kept, and a failed login is retried
+     * once server_login_retry has passed.
+     */
+    public void maintain(long nowNanos) {
+        long waitTimeout = settings.queryWaitTimeout().toNanos();
+        long oldestWait = 0;
+        for (Waiter waiter : waiters) {
+            long waited = nowNanos - waiter.sinceNanos();
+            if (expired(waited, waitTimeout) && waiter.cancel()) {
+                waiters.remove(waiter);
+                ClientSession client = waiter.client();
+                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION,
+                        PgBouncerErrors.QUERY_WAIT_TIMEOUT));
+            } else {
+                oldestWait = Math.max(oldestWait, waited);
+            }
+        }
+        if (recentLoginFailure() != null) {
+            return;
+        }
+        if (!waiters.isEmpty()) {
+            int limit = settings.poolSize();
+            if (settings.reservePoolSize() > 0 && expired(oldestWait, settings.reservePoolTimeout().toNanos())) {
+                limit += settings.reservePoolSize();
+            }
+            openServer(0, limit);
+        }
+        while (limits.poolCount() < settings.minPoolSize()) {
+            if (!openServer(Math.floorMod(limits.poolCount(), loops.length), settings.minPoolSize())) {
+                break;
+            }
+        }
+    }
+
+    /** True when waiting clients could not get a server because of max_db_connections or max_user_connections. */
+    public boolean starvedBySharedLimit() {
+        return starvedBySharedLimit && !waiters.isEmpty();
+    }
+
+    /**
+     * Per-loop upkeep of idle servers: those past server_lifetime or idle past server_idle_timeout are closed
+     * (keeping min_pool_size). Runs on loop {@code loopIndex}.
+     */
+    public void maintainIdle(int loopIndex, long nowNanos) {
+        LoopPool loopPool = loopPools[loopIndex];
+        if (loopPool.isEmpty()) {
+            return;
+        }
+        List<ServerConnection> expired = null;
+        int keep = limits.poolCount() - settings.minPoolSize();
+        for (ServerConnection server : loopPool.idleServers()) {
+            boolean tooOld = expired(server.ageNanos(), settings.serverLifetime().toNanos());
+            boolean idleTooLong = keep > 0 && expired(nowNanos - server.lastUsedNanos(),
+                    settings.serverIdleTimeout().toNanos());
+            if (tooOld || idleTooLong) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(server);
+                keep--;
+            }
+        }
+        if (expired != null) {
+            for (ServerConnection server : expired) {
+                server.close(expired(server.ageNanos(), settings.serverLifetime().toNanos())
+                        ? "server lifetime over" : "server idle timeout");
+            }
+        }
+    }
+
+    /** A loop that holds an idle server of this pool, or -1. */
+    public int loopWithIdleServer() {
+        for (int i = 0; i < idleCounts.length(); i++) {
+            if (idleCounts.get(i) > 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Closes one idle server on this loop so that another pool of the same database or user may open one.
+     * Runs on loop {@code loopIndex}; returns whether one was closed.
+     */
+    public boolean evictIdle(int loopIndex) {
+        LoopPool loopPool = loopPools[loopIndex];
+        if (loopPool.isEmpty()) {
+            return false;
+        }
+        ServerConnection server = loopPool.pollIdle();
+        idleCounts.decrementAndGet(loopIndex);
+        server.close("evicted for another pool");
+        return true;
     }
 
     /** Closes every idle server (shutdown). Runs tasks on each loop. */
@@ -172,11 +277,15 @@ public final class Pool {
         for (int i = 0; i < loops.length; i++) {
             LoopPool loopPool = loopPools[i];
             loops[i].execute(() -> {
-                for (ServerConnection s : loopPool.idleServers()) {
-                    s.close("pooler is shutting down");
+                for (ServerConnection s : new ArrayList<>(loopPool.idleServers())) {
+                    s.close(PgBouncerErrors.SHUTTING_DOWN);
                 }
             });
         }
+    }
+
+    private static boolean expired(long elapsedNanos, long timeoutNanos) {
+        return timeoutNanos > 0 && elapsedNanos > timeoutNanos;
     }
 
     private String recentLoginFailure() {
@@ -196,15 +305,15 @@ public final class Pool {
         }
     }
 
-    private void openServerIfAllowed(int loopIndex) {
-        int n;
-        do {
-            n = serverCount.get();
-            if (n >= settings.poolSize()) {
-                return;
-            }
-        } while (!serverCount.compareAndSet(n, n + 1));
+    /** Opens a server on the given loop if the limits allow one more below {@code poolLimit}. */
+    private boolean openServer(int loopIndex, int poolLimit) {
+        ServerLimits.Outcome outcome = limits.tryAcquire(poolLimit);
+        starvedBySharedLimit = outcome == ServerLimits.Outcome.SHARED_LIMIT;
+        if (outcome != ServerLimits.Outcome.ACQUIRED) {
+            return false;
+        }
         connector.open(this, loopIndex);
+        return true;
     }
 
     private void wakeLoopsWithIdleServers(int currentLoop) {

@@ -28,6 +28,13 @@ public final class PgBouncerErrors {
     public static final String SERVER_CONNECTION_CLOSED = "server conn crashed?";
     public static final String CLIENT_LOGIN_TIMEOUT = "client_login_timeout";
     public static final String UNKNOWN_PACKET = "unknown pkt";
+    public static final String QUERY_WAIT_TIMEOUT = "query_wait_timeout";
+    public static final String QUERY_TIMEOUT = "query timeout";
+    public static final String CLIENT_IDLE_TIMEOUT = "client_idle_timeout";
+    public static final String IDLE_TRANSACTION_TIMEOUT = "idle transaction timeout";
+    public static final String TRANSACTION_TIMEOUT = "transaction timeout";
+    public static final String STATEMENT_MODE_TRANSACTION =
+            "transaction blocks not allowed in statement pooling mode";
 
     /** "no such database: name", sent after authentication so it reveals nothing to strangers. */
     public static String noSuchDatabase(String name) {

@@ -12,7 +12,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.DatabaseEntry;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Setting;
+import io.pgmux.config.PoolMode;
 import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
 import io.pgmux.protocol.ClientLoginDecoder;
 import io.pgmux.protocol.LoginMessage;
@@ -23,6 +25,7 @@ import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +72,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Extended-protocol messages sent after the last Sync: the server is mid-sequence. */
     private boolean unsynced;
     private boolean terminating;
+    /** When the oldest unanswered request was sent (query_timeout). */
+    private long requestStartNanos;
+    /** Last data from the client or end of a request (client_idle_timeout, idle_transaction_timeout). */
+    private long lastActivityNanos = System.nanoTime();
+    /** When the server's transaction began (transaction_timeout), 0 outside one. */
+    private long transactionStartNanos;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
 
@@ -102,6 +111,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         loopIndex = engine.loopIndex(channel.eventLoop());
+        engine.loopClients(loopIndex).add(this);
     }
 
     @Override
@@ -155,6 +165,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) {
         ClientState previous = state;
         state = ClientState.CLOSED;
+        engine.loopClients(loopIndex).remove(this);
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }
@@ -362,6 +373,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             assigned.unlink(true);
             return;
         }
+        if (assigned.needsCheck(System.nanoTime())) {
+            // server_check_query on a server idle past server_check_delay; a failed one is dropped.
+            assigned.runInternalQuery(assigned.pool().settings().checkQuery(), () -> {
+                if (assigned.internalQueryError() != null) {
+                    assigned.close("test query failed");
+                    if (state != ClientState.CLOSED) {
+                        requestServer();
+                    }
+                } else {
+                    linkServer(assigned);
+                }
+            });
+            return;
+        }
+        linkServer(assigned);
+    }
+
+    private void linkServer(ServerConnection assigned) {
+        if (state == ClientState.CLOSED) {
+            assigned.unlink(true);
+            return;
+        }
         server = assigned;
         serverReady = false;
         requestsSent = 0;
@@ -423,6 +456,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- relay ----
 
     private void onData(ByteBuf buf) {
+        lastActivityNanos = System.nanoTime();
         if (state == ClientState.ACTIVE && server != null && serverReady) {
             relayToServer(buf);
             return;
@@ -488,12 +522,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public int onHeader(byte type, int bodyLength) {
         switch (type) {
-            case MessageType.QUERY -> requestsSent++;
+            case MessageType.QUERY, 'F' -> newRequest();
             case MessageType.SYNC -> {
-                requestsSent++;
+                newRequest();
                 unsynced = false;
             }
-            case 'F' -> requestsSent++;
             case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE, 'D', 'C', 'H' -> unsynced = true;
             case MessageType.TERMINATE -> {
                 return MessageScanner.STOP;
@@ -506,6 +539,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void onBody(byte type, byte[] body, int length) {
+    }
+
+    private void newRequest() {
+        ServerConnection s = server;
+        if (s == null || s.readyForQueryCount() - serverReadyBaseline == requestsSent) {
+            requestStartNanos = System.nanoTime();
+        }
+        requestsSent++;
     }
 
     /** Server bytes for this client (on this client's loop). */
@@ -538,6 +579,77 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (canonical != null) {
             parameters.put(canonical, value);
         }
+    }
+
+    /**
+     * The server finished a request. In transaction mode it goes back to the pool once the transaction is over
+     * and every request was answered; in statement mode after every statement, and an open transaction is an
+     * error, as in PgBouncer. Runs on the client's loop.
+     */
+    void onServerReadyForQuery(ServerConnection s) {
+        if (s != server) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        PoolMode mode = pool.settings().poolMode();
+        if (s.txStatus() != MessageType.TX_IDLE) {
+            if (transactionStartNanos == 0) {
+                transactionStartNanos = lastActivityNanos;
+            }
+            if (mode == PoolMode.STATEMENT) {
+                server = null;
+                s.close(PgBouncerErrors.STATEMENT_MODE_TRANSACTION);
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.STATEMENT_MODE_TRANSACTION);
+            }
+            return;
+        }
+        transactionStartNanos = 0;
+        if (mode != PoolMode.SESSION && isServerClean(s)) {
+            server = null;
+            serverReady = false;
+            s.unlink(true);
+        }
+    }
+
+    /** Applies the client-side timeouts; run by this loop's janitor once a second. */
+    void maintain(long nowNanos) {
+        if (state != ClientState.ACTIVE || pool == null) {
+            return;
+        }
+        PoolSettings settings = pool.settings();
+        ServerConnection s = server;
+        boolean busy = s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent;
+        if (busy) {
+            if (expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
+                dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
+            }
+            return;
+        }
+        if (s != null && transactionStartNanos != 0) {
+            if (expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
+                dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT);
+            } else if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
+                dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT);
+            }
+            return;
+        }
+        if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_IDLE_TIMEOUT);
+        }
+    }
+
+    private static boolean expired(long elapsedNanos, Duration timeout) {
+        return !timeout.isZero() && elapsedNanos > timeout.toNanos();
+    }
+
+    /** A timeout on a linked server: the server is closed (its state is unknown) and the client told why. */
+    private void dropWithServer(String reason) {
+        ServerConnection s = server;
+        server = null;
+        if (s != null) {
+            s.close(reason);
+        }
+        fail(PgBouncerErrors.PROTOCOL_VIOLATION, reason);
     }
 
     private boolean isServerClean(ServerConnection s) {

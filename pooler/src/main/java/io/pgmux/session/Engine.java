@@ -8,7 +8,11 @@ import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
 import io.pgmux.pool.PoolRegistry;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Engine {
     private final EventLoop[] loops;
+    /** Each loop's clients, touched only on that loop: the janitor walks them. */
+    private final List<Set<ClientSession>> loopClients = new ArrayList<>();
     private final Map<EventExecutor, Integer> loopIndexes = new IdentityHashMap<>();
     private final PoolRegistry pools;
     private final CancelRegistry cancels = new CancelRegistry();
@@ -41,6 +47,7 @@ public final class Engine {
         this.loops = loops;
         for (int i = 0; i < loops.length; i++) {
             loopIndexes.put(loops[i], i);
+            loopClients.add(new HashSet<>());
         }
         this.pools = pools;
         this.cancelSender = cancelSender;
@@ -93,6 +100,15 @@ public final class Engine {
             throw new IllegalStateException("not one of pgmux's event loops: " + loop);
         }
         return index;
+    }
+
+    /** The clients of one loop; use only on that loop. */
+    public Set<ClientSession> loopClients(int loopIndex) {
+        return loopClients.get(loopIndex);
+    }
+
+    public EventLoop[] loops() {
+        return loops;
     }
 
     public boolean shuttingDown() {

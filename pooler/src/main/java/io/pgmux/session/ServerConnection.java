@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.pgmux.config.PoolMode;
 import io.pgmux.pool.Pool;
 import io.pgmux.protocol.ErrorFields;
 import io.pgmux.protocol.LoginMessage;
@@ -38,6 +39,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final MessageScanner scanner = new MessageScanner(this);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
+    private long lastUsedNanos = createdNanos;
+    /** A ReadyForQuery was relayed in the current read: the owner decides whether the server goes back. */
+    private boolean readyForQuerySeen;
 
     private Channel channel;
     private ServerLogin login;
@@ -112,12 +116,24 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return System.nanoTime() - createdNanos;
     }
 
+    /** When the server last became idle. */
+    public long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    /** True when the server sat idle past server_check_delay and the pool has a check query. */
+    boolean needsCheck(long nowNanos) {
+        long delay = pool.settings().checkDelay().toNanos();
+        return pool.settings().checkQuery() != null && (delay == 0 || nowNanos - lastUsedNanos > delay);
+    }
+
     // ---- pool transitions ----
 
     /** Called by the pool on the server's loop when the server becomes idle. */
     public void markIdle() {
         state = ServerState.IDLE;
         client = null;
+        lastUsedNanos = System.nanoTime();
     }
 
     /** Called by the pool on the server's loop when it hands this server to a client. */
@@ -137,20 +153,27 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             close("client disconnect while server was not ready");
             return;
         }
-        runOnServerLoop(this::resetAndRelease);
+        boolean reset = pool.settings().resetQueryAlways()
+                || pool.settings().poolMode() == PoolMode.SESSION;
+        if (channel.eventLoop().inEventLoop()) {
+            releaseToPool(reset);
+        } else {
+            channel.eventLoop().execute(() -> releaseToPool(reset));
+        }
     }
 
-    private void resetAndRelease() {
+    /** Back to the pool, after the reset query when asked. Runs on the server's loop. */
+    private void releaseToPool(boolean reset) {
         if (!channel.isActive()) {
             return;
         }
         state = ServerState.USED;
-        String reset = pool.settings().resetQuery();
-        if (reset == null || reset.isBlank()) {
+        String resetQuery = pool.settings().resetQuery();
+        if (!reset || resetQuery == null || resetQuery.isBlank()) {
             pool.release(this);
             return;
         }
-        runInternalQuery(reset, () -> {
+        runInternalQuery(resetQuery, () -> {
             if (internalQueryError != null) {
                 close("reset query failed");
             } else {
@@ -191,14 +214,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             channel.writeAndFlush(out).addListener(f -> channel.close());
         } else if (channel != null) {
             channel.close();
-        }
-    }
-
-    private void runOnServerLoop(Runnable task) {
-        if (channel.eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            channel.eventLoop().execute(task);
         }
     }
 
@@ -359,6 +374,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (handedOver) {
             owner.flushFromServer();
         }
+        if (readyForQuerySeen) {
+            readyForQuerySeen = false;
+            owner.onServerReadyForQuery(this);
+        }
     }
 
     private void scanAndDrop(ByteBuf buf) {
@@ -392,6 +411,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     afterInternalQuery = null;
                     readyForQueryCount--;
                     then.run();
+                } else if (client != null) {
+                    readyForQuerySeen = true;
                 }
             }
             case MessageType.PARAMETER_STATUS -> onParameterStatus(body, length);
