@@ -371,7 +371,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         owner.writeFromServer(buf);
-        if (handedOver) {
+        // Flush now when this read was handed over, or when the server may go to another client below: the
+        // end-of-read flush only reaches the client linked at that time.
+        if (handedOver || readyForQuerySeen) {
             owner.flushFromServer();
         }
         if (readyForQuerySeen) {
