@@ -20,16 +20,23 @@ public final class ClientLoginDecoder extends ByteToMessageDecoder {
     /** Bound on an authentication response: passwords and SASL messages are small. */
     public static final int MAX_AUTH_MESSAGE_LENGTH = 10_000;
 
-    private enum State { STARTUP, TYPED }
+    private enum State { STARTUP, TYPED, FAILED }
 
     private State state = State.STARTUP;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (state == State.STARTUP) {
-            decodeStartup(in, out);
-        } else {
-            decodeTyped(in, out);
+        try {
+            switch (state) {
+                case STARTUP -> decodeStartup(in, out);
+                case TYPED -> decodeTyped(in, out);
+                case FAILED -> in.skipBytes(in.readableBytes());
+            }
+        } catch (ProtocolException e) {
+            // The connection is being closed: drop what is left so it is not decoded (and failed) again on close.
+            state = State.FAILED;
+            in.skipBytes(in.readableBytes());
+            throw e;
         }
     }
 
