@@ -28,8 +28,23 @@ public final class ClientLoginDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             switch (state) {
-                case STARTUP -> decodeStartup(in, out);
-                case TYPED -> decodeTyped(in, out);
+                // As PgBouncer does, a first byte 'p' is a PasswordMessage even before any startup packet, and a
+                // first byte 0 a startup packet even during authentication, so that the session can answer
+                // "client password pkt before startup packet" and "client re-sent startup pkt".
+                case STARTUP -> {
+                    if (firstByteIs(in, MessageType.PASSWORD)) {
+                        decodeTyped(in, out);
+                    } else {
+                        decodeStartup(in, out);
+                    }
+                }
+                case TYPED -> {
+                    if (firstByteIs(in, (byte) 0)) {
+                        decodeStartup(in, out);
+                    } else {
+                        decodeTyped(in, out);
+                    }
+                }
                 case FAILED -> in.skipBytes(in.readableBytes());
             }
         } catch (ProtocolException e) {
@@ -86,6 +101,10 @@ public final class ClientLoginDecoder extends ByteToMessageDecoder {
                 state = State.TYPED;
             }
         }
+    }
+
+    private static boolean firstByteIs(ByteBuf in, byte b) {
+        return in.isReadable() && in.getByte(in.readerIndex()) == b;
     }
 
     private static void requireLength(ByteBuf in, int length, int expected) {

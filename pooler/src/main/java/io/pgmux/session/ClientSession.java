@@ -197,7 +197,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- startup and login ----
 
     private void onStartupPacket(StartupPacket packet) {
-        if (state != ClientState.LOGIN) {
+        // counted: a StartupMessage was already taken (PgBouncer refuses a second one during login too).
+        if (state != ClientState.LOGIN || (counted && packet instanceof StartupPacket.StartupMessage)) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.RESENT_STARTUP);
             return;
         }
