@@ -69,6 +69,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Extended-protocol messages sent after the last Sync: the server is mid-sequence. */
     private boolean unsynced;
     private boolean terminating;
+    /** The client sent a message type that is not allowed after login. */
+    private boolean unknownPacket;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
 
@@ -448,7 +450,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         if (stop >= 0) {
-            // Terminate: the server stays in the pool, so it must not see it.
+            // Terminate or an unknown packet: the server stays in the pool, so it must not see it.
             terminating = true;
             if (scanner.stopWasSplit()) {
                 unsynced = true;
@@ -461,7 +463,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             buf.release();
             channel.config().setAutoRead(false);
             channelReadComplete(null);
-            channel.close();
+            if (unknownPacket) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
+            } else {
+                channel.close();
+            }
             return;
         }
         s.channel().write(buf, s.channel().voidPromise());
@@ -481,10 +487,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             case 'F' -> requestsSent++;
             case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE, 'D', 'C', 'H' -> unsynced = true;
+            case MessageType.COPY_DATA, MessageType.COPY_DONE, MessageType.COPY_FAIL -> {
+            }
             case MessageType.TERMINATE -> {
                 return MessageScanner.STOP;
             }
             default -> {
+                // No other type may follow login (a startup packet, a PasswordMessage, garbage): PgBouncer refuses it.
+                unknownPacket = true;
+                return MessageScanner.STOP;
             }
         }
         return MessageScanner.PASS;
