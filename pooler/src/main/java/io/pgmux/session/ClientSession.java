@@ -260,6 +260,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 databaseName = value;
             } else if (name.startsWith("_pq_.")) {
                 unknownProtocolOptions.add(name);
+            } else if (name.equals("options")) {
+                if (!readStartupOptions(value, tracked, ignored)) {
+                    return false;
+                }
             } else if (canonical != null) {
                 parameters.put(canonical, value);
             } else if (!name.equals("replication") && !ignored.contains(name)) {
@@ -280,6 +284,59 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             channel.write(out, channel.voidPromise());
         }
         return true;
+    }
+
+    /**
+     * Reads the {@code options} startup parameter as PgBouncer does: only {@code -c name=value} and
+     * {@code --name=value}, backslash escaping the next character; tracked parameters are taken, the others refused
+     * unless ignore_startup_parameters lists them or {@code options}.
+     */
+    private boolean readStartupOptions(String options, TrackedParameters tracked, List<String> ignored) {
+        int pos = 0;
+        int end = options.length();
+        while (true) {
+            while (pos < end && Character.isWhitespace(options.charAt(pos))) {
+                pos++;
+            }
+            if (pos == end) {
+                return true;
+            }
+            if (options.startsWith("-c", pos)) {
+                pos += 2;
+                while (pos < end && Character.isWhitespace(options.charAt(pos))) {
+                    pos++;
+                }
+            } else if (options.startsWith("--", pos)) {
+                pos += 2;
+            } else {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNSUPPORTED_OPTIONS);
+                return false;
+            }
+            StringBuilder arg = new StringBuilder();
+            while (pos < end && !Character.isWhitespace(options.charAt(pos))) {
+                char c = options.charAt(pos++);
+                if (c == '\\') {
+                    if (pos == end) {
+                        break;
+                    }
+                    c = options.charAt(pos++);
+                }
+                arg.append(c);
+            }
+            int equals = arg.indexOf("=");
+            if (equals < 0) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNSUPPORTED_OPTIONS);
+                return false;
+            }
+            String name = arg.substring(0, equals);
+            String canonical = tracked.canonicalName(name);
+            if (canonical != null) {
+                parameters.put(canonical, arg.substring(equals + 1));
+            } else if (!ignored.contains(name) && !ignored.contains("options")) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.unsupportedStartupOption(name));
+                return false;
+            }
+        }
     }
 
     private void onLoginMessage(LoginMessage message) {
