@@ -20,16 +20,38 @@ public final class ClientLoginDecoder extends ByteToMessageDecoder {
     /** Bound on an authentication response: passwords and SASL messages are small. */
     public static final int MAX_AUTH_MESSAGE_LENGTH = 10_000;
 
-    private enum State { STARTUP, TYPED }
+    private enum State { STARTUP, TYPED, FAILED }
 
     private State state = State.STARTUP;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (state == State.STARTUP) {
-            decodeStartup(in, out);
-        } else {
-            decodeTyped(in, out);
+        try {
+            switch (state) {
+                // As PgBouncer does, a first byte 'p' is a PasswordMessage even before any startup packet, and a
+                // first byte 0 a startup packet even during authentication, so that the session can answer
+                // "client password pkt before startup packet" and "client re-sent startup pkt".
+                case STARTUP -> {
+                    if (firstByteIs(in, MessageType.PASSWORD)) {
+                        decodeTyped(in, out);
+                    } else {
+                        decodeStartup(in, out);
+                    }
+                }
+                case TYPED -> {
+                    if (firstByteIs(in, (byte) 0)) {
+                        decodeStartup(in, out);
+                    } else {
+                        decodeTyped(in, out);
+                    }
+                }
+                case FAILED -> in.skipBytes(in.readableBytes());
+            }
+        } catch (ProtocolException e) {
+            // The connection is being closed: drop what is left so it is not decoded (and failed) again on close.
+            state = State.FAILED;
+            in.skipBytes(in.readableBytes());
+            throw e;
         }
     }
 
@@ -79,6 +101,10 @@ public final class ClientLoginDecoder extends ByteToMessageDecoder {
                 state = State.TYPED;
             }
         }
+    }
+
+    private static boolean firstByteIs(ByteBuf in, byte b) {
+        return in.isReadable() && in.getByte(in.readerIndex()) == b;
     }
 
     private static void requireLength(ByteBuf in, int length, int expected) {

@@ -1,6 +1,7 @@
 package io.pgmux.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * Walks message headers in a byte stream that arrives in arbitrary pieces, without copying it: the relay forwards
@@ -56,7 +57,7 @@ public final class MessageScanner {
      * Scans the readable bytes of {@code buf} without moving its indexes.
      *
      * @return -1 when all bytes were scanned, else the absolute index where a message the listener stopped at begins
-     * @throws ProtocolException on a length below 4
+     * @throws ProtocolException on a length below 4 or above 2^31-1 (negative as the protocol's int32)
      */
     public int scan(ByteBuf buf) {
         int pos = buf.readerIndex();
@@ -93,8 +94,9 @@ public final class MessageScanner {
                 remaining = ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8)
                         | (header[4] & 0xFF);
             }
-            if (remaining < 4) {
-                throw new ProtocolException("invalid message length: " + remaining + " (expected: >= 4)");
+            // An int32 length below 4, or negative, is nonsense: PgBouncer's text, as for any bad header.
+            if (remaining < 4 || remaining > Integer.MAX_VALUE) {
+                throw new ProtocolException(badHeader(type, (int) remaining, buf, pos, end));
             }
             remaining -= 4;
             int action = listener.onHeader(type, (int) remaining);
@@ -116,6 +118,18 @@ public final class MessageScanner {
             }
         }
         return -1;
+    }
+
+    /** "bad packet header: '<hex>'" with the first 8 bytes of the message: its header and what follows in buf. */
+    private static String badHeader(byte type, int length, ByteBuf buf, int pos, int end) {
+        byte[] first = new byte[5 + Math.min(3, end - pos)];
+        first[0] = type;
+        first[1] = (byte) (length >>> 24);
+        first[2] = (byte) (length >>> 16);
+        first[3] = (byte) (length >>> 8);
+        first[4] = (byte) length;
+        buf.getBytes(pos, first, 5, first.length - 5);
+        return "bad packet header: '" + ByteBufUtil.hexDump(first) + "'";
     }
 
     private void finishCapture() {

@@ -46,6 +46,15 @@ public final class PgBouncerErrors {
         return "unsupported startup parameter: " + name;
     }
 
+    /** The options startup parameter holds something other than -c name=value or --name=value. */
+    public static final String UNSUPPORTED_OPTIONS =
+            "unsupported options startup parameter: only '-c config=val' and '--config=val' are allowed";
+
+    /** A -c name=value in the options startup parameter that is neither tracked nor ignored. */
+    public static String unsupportedStartupOption(String name) {
+        return "unsupported startup parameter in options: " + name;
+    }
+
     /** The error new clients get while the pool cannot log in to its server. */
     public static String loginFailing(String cause) {
         return "server login has been failing, cached error: " + cause + " (server_login_retry)";

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class TypedFrameDecoder extends ByteToMessageDecoder {
     private final int maxLength;
+    /** Set by a protocol error: the rest of the stream is dropped, not decoded (and failed) again on close. */
+    private boolean failed;
 
     public TypedFrameDecoder(int maxLength) {
         this.maxLength = maxLength;
@@ -19,9 +21,19 @@ public final class TypedFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        LoginMessage message;
-        while ((message = decodeOne(in, maxLength)) != null) {
-            out.add(message);
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            LoginMessage message;
+            while ((message = decodeOne(in, maxLength)) != null) {
+                out.add(message);
+            }
+        } catch (ProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
         }
     }
 

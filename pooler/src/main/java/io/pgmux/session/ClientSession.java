@@ -78,6 +78,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long lastActivityNanos = System.nanoTime();
     /** When the server's transaction began (transaction_timeout), 0 outside one. */
     private long transactionStartNanos;
+    /** The client sent a message type that is not allowed after login. */
+    private boolean unknownPacket;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
 
@@ -208,7 +210,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- startup and login ----
 
     private void onStartupPacket(StartupPacket packet) {
-        if (state != ClientState.LOGIN) {
+        // counted: a StartupMessage was already taken (PgBouncer refuses a second one during login too).
+        if (state != ClientState.LOGIN || (counted && packet instanceof StartupPacket.StartupMessage)) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.RESENT_STARTUP);
             return;
         }
@@ -268,6 +271,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 databaseName = value;
             } else if (name.startsWith("_pq_.")) {
                 unknownProtocolOptions.add(name);
+            } else if (name.equals("options")) {
+                if (!readStartupOptions(value, tracked, ignored)) {
+                    return false;
+                }
             } else if (canonical != null) {
                 parameters.put(canonical, value);
             } else if (!name.equals("replication") && !ignored.contains(name)) {
@@ -288,6 +295,59 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             channel.write(out, channel.voidPromise());
         }
         return true;
+    }
+
+    /**
+     * Reads the {@code options} startup parameter as PgBouncer does: only {@code -c name=value} and
+     * {@code --name=value}, backslash escaping the next character; tracked parameters are taken, the others refused
+     * unless ignore_startup_parameters lists them or {@code options}.
+     */
+    private boolean readStartupOptions(String options, TrackedParameters tracked, List<String> ignored) {
+        int pos = 0;
+        int end = options.length();
+        while (true) {
+            while (pos < end && Character.isWhitespace(options.charAt(pos))) {
+                pos++;
+            }
+            if (pos == end) {
+                return true;
+            }
+            if (options.startsWith("-c", pos)) {
+                pos += 2;
+                while (pos < end && Character.isWhitespace(options.charAt(pos))) {
+                    pos++;
+                }
+            } else if (options.startsWith("--", pos)) {
+                pos += 2;
+            } else {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNSUPPORTED_OPTIONS);
+                return false;
+            }
+            StringBuilder arg = new StringBuilder();
+            while (pos < end && !Character.isWhitespace(options.charAt(pos))) {
+                char c = options.charAt(pos++);
+                if (c == '\\') {
+                    if (pos == end) {
+                        break;
+                    }
+                    c = options.charAt(pos++);
+                }
+                arg.append(c);
+            }
+            int equals = arg.indexOf("=");
+            if (equals < 0) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNSUPPORTED_OPTIONS);
+                return false;
+            }
+            String name = arg.substring(0, equals);
+            String canonical = tracked.canonicalName(name);
+            if (canonical != null) {
+                parameters.put(canonical, arg.substring(equals + 1));
+            } else if (!ignored.contains(name) && !ignored.contains("options")) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.unsupportedStartupOption(name));
+                return false;
+            }
+        }
     }
 
     private void onLoginMessage(LoginMessage message) {
@@ -496,7 +556,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         if (stop >= 0) {
-            // Terminate: the server stays in the pool, so it must not see it.
+            // Terminate or an unknown packet: the server stays in the pool, so it must not see it.
             terminating = true;
             if (scanner.stopWasSplit()) {
                 unsynced = true;
@@ -509,7 +569,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             buf.release();
             channel.config().setAutoRead(false);
             channelReadComplete(null);
-            channel.close();
+            if (unknownPacket) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
+            } else {
+                channel.close();
+            }
             return;
         }
         s.channel().write(buf, s.channel().voidPromise());
@@ -528,10 +592,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 unsynced = false;
             }
             case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE, 'D', 'C', 'H' -> unsynced = true;
+            case MessageType.COPY_DATA, MessageType.COPY_DONE, MessageType.COPY_FAIL -> {
+            }
             case MessageType.TERMINATE -> {
                 return MessageScanner.STOP;
             }
             default -> {
+                // No other type may follow login (a startup packet, a PasswordMessage, garbage): PgBouncer refuses it.
+                unknownPacket = true;
+                return MessageScanner.STOP;
             }
         }
         return MessageScanner.PASS;
