@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,9 +40,11 @@ class PoolLimitIT {
             AtomicInteger maxSeen = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
             try (Connection monitor = postgres.superuser()) {
+                Timestamp since = postgres.now(monitor);
                 Future<?> sampler = pool.submit(() -> {
                     while (running.get()) {
-                        maxSeen.accumulateAndGet(serverConnections(monitor), Math::max);
+                        maxSeen.accumulateAndGet(
+                                postgres.backendsSince(monitor, PostgresExtension.SCRAM_USER, since), Math::max);
                         Thread.sleep(5);
                     }
                     return null;
@@ -81,13 +84,5 @@ class PoolLimitIT {
             }
         }
         return done;
-    }
-
-    private static int serverConnections(Connection monitor) throws SQLException {
-        try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + PostgresExtension.SCRAM_USER + "'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -41,13 +42,15 @@ class TransactionPoolingIT {
                 .set("pool_mode", "transaction").set("default_pool_size", String.valueOf(POOL_SIZE))
                 .set("max_client_conn", "1000").start();
              Connection monitor = postgres.superuser()) {
+            Timestamp since = postgres.now(monitor);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger maxServers = new AtomicInteger();
             ExecutorService threads = Executors.newFixedThreadPool(CLIENTS + 1);
             try {
                 Future<?> sampler = threads.submit(() -> {
                     while (running.get()) {
-                        maxServers.accumulateAndGet(serverConnections(monitor), Math::max);
+                        maxServers.accumulateAndGet(
+                                postgres.backendsSince(monitor, PostgresExtension.SCRAM_USER, since), Math::max);
                         Thread.sleep(10);
                     }
                     return null;
@@ -109,14 +112,6 @@ class TransactionPoolingIT {
             }
         }
         return committed;
-    }
-
-    private static int serverConnections(Connection monitor) throws SQLException {
-        try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + PostgresExtension.SCRAM_USER + "'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     @Test

@@ -3,7 +3,11 @@ package io.pgmux.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The test run's PostgreSQL: its port, the SCRAM verifier of the SCRAM user, and superuser connections. */
@@ -29,6 +33,30 @@ public final class TestPostgres implements ExtensionContext.Store.CloseableResou
     public Connection superuser() throws SQLException {
         return DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port() + "/" + PostgresExtension.DATABASE, "postgres", "");
+    }
+
+    /**
+     * Backends of {@code user} started at or after {@code since} (PostgreSQL's clock, see {@link #now}): the
+     * servers one pgmux instance opened, without those a previous test's instance may still be closing.
+     */
+    public int backendsSince(Connection monitor, String user, Timestamp since) throws SQLException {
+        try (PreparedStatement ps = monitor.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_start >= ?")) {
+            ps.setString(1, user);
+            ps.setTimestamp(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** PostgreSQL's current time. */
+    public Timestamp now(Connection monitor) throws SQLException {
+        try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
     }
 
     @Override
