@@ -22,6 +22,7 @@ import io.pgmux.session.ServerLogin;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,8 +54,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         ServerConnection connection = new ServerConnection(pool, loopIndex,
                 new ServerLogin(startupParameters(settings), settings.credentials(), scramKeys));
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        Math.max(1, settings.connectTimeout().toMillis())))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(settings.connectTimeout()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -70,8 +70,9 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
     }
 
     @Override
-    public void send(SocketAddress server, EventLoop loop, int processId, int secretKey) {
+    public void send(SocketAddress server, EventLoop loop, int processId, int secretKey, Duration timeout) {
         bootstrap(loop, server)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(timeout))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -83,6 +84,11 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
                         f.channel().writeAndFlush(request).addListener(ChannelFutureListener.CLOSE);
                     }
                 });
+    }
+
+    /** Netty's connect timeout in ms; 0 in the config means none, which Netty spells 0 too. */
+    private static int connectTimeoutMillis(Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
     private Bootstrap bootstrap(EventLoop loop, SocketAddress address) {

@@ -121,8 +121,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         long timeout = engine.config().settings().duration(Setting.CLIENT_LOGIN_TIMEOUT).toNanos();
         if (timeout > 0) {
             loginTimeout = ctx.executor().schedule(() -> {
-                if (state == ClientState.LOGIN || state == ClientState.WAIT_WELCOME) {
+                if (state == ClientState.LOGIN) {
                     fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_LOGIN_TIMEOUT);
+                } else if (state == ClientState.WAIT_WELCOME) {
+                    fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_LOGIN_TIMEOUT_SERVER_DOWN);
                 }
             }, timeout, TimeUnit.NANOSECONDS);
         }
@@ -230,7 +232,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ServerConnection s = target != null ? target.server : null;
         if (s != null) {
             SocketAddress address = s.channel().remoteAddress();
-            engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey());
+            engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey(),
+                    engine.config().settings().duration(Setting.CANCEL_WAIT_TIMEOUT));
         }
         channel.close();
     }

@@ -8,6 +8,7 @@ import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
 import io.pgmux.pool.PoolRegistry;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -38,7 +39,8 @@ public final class Engine {
     /** Sends a CancelRequest to a server address. */
     @FunctionalInterface
     public interface CancelSender {
-        void send(SocketAddress server, EventLoop loop, int processId, int secretKey);
+        /** Gives up when the server does not take the connection within {@code timeout} (cancel_wait_timeout). */
+        void send(SocketAddress server, EventLoop loop, int processId, int secretKey, Duration timeout);
     }
 
     public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, ScramKeyCache scramKeys,

@@ -19,6 +19,7 @@ import io.pgmux.protocol.TypedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -229,6 +230,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         ByteBuf out = ctx.alloc().buffer(128);
         PgMessages.startupMessage(out, login.startupParameters());
         ctx.writeAndFlush(out, ctx.voidPromise());
+        // server_connect_timeout covers the login too, as in PgBouncer: a server that accepts and never answers.
+        long timeout = pool.settings().connectTimeout().toNanos();
+        if (timeout > 0) {
+            ctx.executor().schedule(() -> {
+                if (state == ServerState.LOGIN && login != null) {
+                    login.failed(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONNECT_TIMEOUT);
+                    ctx.close();
+                }
+            }, timeout, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
