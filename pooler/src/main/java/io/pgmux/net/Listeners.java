@@ -83,7 +83,7 @@ public final class Listeners implements AutoCloseable {
     }
 
     private static void applySocketPermissions(Path path, Settings settings) throws IOException {
-        int mode = Integer.parseInt(settings.string(Setting.UNIX_SOCKET_MODE).trim(), 8);
+        int mode = settings.integer(Setting.UNIX_SOCKET_MODE);
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] bits = PosixFilePermission.values();
         for (int i = 0; i < 9; i++) {
