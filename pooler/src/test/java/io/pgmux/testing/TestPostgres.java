@@ -3,6 +3,8 @@ package io.pgmux.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -29,6 +31,22 @@ public final class TestPostgres implements ExtensionContext.Store.CloseableResou
     public Connection superuser() throws SQLException {
         return DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port() + "/" + PostgresExtension.DATABASE, "postgres", "");
+    }
+
+    /** What one backend is doing, as pg_stat_activity shows it; all null when there is no such backend. */
+    public record Activity(String state, String waitEvent, String query) {
+    }
+
+    /** Looks a backend up in pg_stat_activity over {@code superuser} (see {@link #superuser()}). */
+    public static Activity activity(Connection superuser, int backendPid) throws SQLException {
+        try (PreparedStatement ps = superuser.prepareStatement(
+                "SELECT state, wait_event, query FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setInt(1, backendPid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Activity(rs.getString(1), rs.getString(2), rs.getString(3))
+                        : new Activity(null, null, null);
+            }
+        }
     }
 
     @Override
