@@ -95,6 +95,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return peerUid;
     }
 
+    /** The client's connection. */
+    Channel channel() {
+        return channel;
+    }
+
     public EventLoop loop() {
         return channel.eventLoop();
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,6 +59,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private Runnable afterInternalQuery;
     private String internalQueryError;
     private boolean closing;
+    /** Bytes read on this server's loop and queued for the client's loop (added here, taken there). */
+    private final AtomicInteger handedOverBytes = new AtomicInteger();
 
     public ServerConnection(Pool pool, int loopIndex, ServerLogin login) {
         this.pool = pool;
@@ -255,10 +258,33 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         ByteBuf buf = (ByteBuf) msg;
         ClientSession owner = client;
         if (owner != null && !owner.loop().inEventLoop()) {
-            owner.loop().execute(() -> onData(buf, true));
+            handOver(owner, buf);
         } else {
             onData(buf, false);
         }
+    }
+
+    /**
+     * Passes a read to the client's loop. The client's write buffer does not count bytes still queued for its loop,
+     * so without a bound of its own this loop would read ahead of a slow client by as much as the server can send.
+     * Reading stops here once the queued bytes pass the high water mark, before the task is queued, so the task that
+     * drains the queue always runs later and turns reading back on.
+     */
+    private void handOver(ClientSession owner, ByteBuf buf) {
+        int bytes = buf.readableBytes();
+        if (handedOverBytes.addAndGet(bytes) > channel.config().getWriteBufferHighWaterMark()) {
+            channel.config().setAutoRead(false);
+        }
+        owner.loop().execute(() -> {
+            onData(buf, true);
+            if (handedOverBytes.addAndGet(-bytes) <= channel.config().getWriteBufferLowWaterMark()) {
+                // A client that cannot take more turns reading back on when it can (channelWritabilityChanged).
+                ClientSession current = client;
+                if (current == null || current.channel().isWritable()) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        });
     }
 
     @Override

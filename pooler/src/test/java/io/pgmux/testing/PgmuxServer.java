@@ -72,7 +72,14 @@ public final class PgmuxServer implements AutoCloseable {
 
     @Override
     public void close() {
-        pgmux.close();
+        try {
+            pgmux.close();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -139,8 +146,13 @@ public final class PgmuxServer implements AutoCloseable {
         }
 
         public PgmuxServer start() {
+            Path dir;
             try {
-                Path dir = Files.createTempDirectory("pgmux-test");
+                dir = Files.createTempDirectory("pgmux-test");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
                 Path userlistFile = dir.resolve("userlist.txt");
                 Files.writeString(userlistFile, userlist);
                 int port = freePort();
@@ -163,6 +175,7 @@ public final class PgmuxServer implements AutoCloseable {
                 PgBouncerConfig config = ConfigLoader.load(iniFile, w -> { });
                 return new PgmuxServer(Pgmux.start(config, null, threads), dir, port);
             } catch (Exception e) {
+                deleteTree(dir);
                 throw new IllegalStateException("cannot start pgmux", e);
             }
         }

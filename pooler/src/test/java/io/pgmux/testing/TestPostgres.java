@@ -51,6 +51,22 @@ public final class TestPostgres implements ExtensionContext.Store.CloseableResou
         }
     }
 
+    /** What one backend is doing, as pg_stat_activity shows it; all null when there is no such backend. */
+    public record Activity(String state, String waitEvent, String query) {
+    }
+
+    /** Looks a backend up in pg_stat_activity over {@code superuser} (see {@link #superuser()}). */
+    public static Activity activity(Connection superuser, int backendPid) throws SQLException {
+        try (PreparedStatement ps = superuser.prepareStatement(
+                "SELECT state, wait_event, query FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setInt(1, backendPid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Activity(rs.getString(1), rs.getString(2), rs.getString(3))
+                        : new Activity(null, null, null);
+            }
+        }
+    }
+
     /** PostgreSQL's current time. */
     public Timestamp now(Connection monitor) throws SQLException {
         try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
