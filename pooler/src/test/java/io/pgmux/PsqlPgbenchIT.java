@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.ExternalCommand;
+import io.pgmux.testing.Pgbench;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
@@ -88,17 +89,16 @@ class PsqlPgbenchIT {
     @Test
     void pgbenchInitializesAndRunsTenSessionClientsWithoutFailures() throws Exception {
         assumePresent("pgbench");
-        ExternalCommand.Result init = ExternalCommand.run(Duration.ofMinutes(3), PostgresExtension.SCRAM_PASSWORD,
-                pgbench("-i", "-s", "1"));
+        ExternalCommand.Result init = Pgbench.run(pgmux.port(), Duration.ofMinutes(3), "-i", "-s", "1");
         assertEquals(0, init.exitCode(), init.output());
         assertTrue(init.output().contains("done in"), init.output());
 
-        ExternalCommand.Result run = ExternalCommand.run(Duration.ofMinutes(2), PostgresExtension.SCRAM_PASSWORD,
-                pgbench("-S", "-c", String.valueOf(PGBENCH_CLIENTS), "-j", "2", "-T", "10"));
+        ExternalCommand.Result run = Pgbench.run(pgmux.port(), Duration.ofMinutes(2),
+                "-S", "-c", String.valueOf(PGBENCH_CLIENTS), "-j", "2", "-T", "10");
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("number of clients: " + PGBENCH_CLIENTS + "\n"), run.output());
-        assertEquals(0, number(run.output(), "number of failed transactions: (\\d+)"), run.output());
-        assertTrue(number(run.output(), "number of transactions actually processed: (\\d+)") > 0, run.output());
+        assertEquals(0, Pgbench.failed(run.output()), run.output());
+        assertTrue(Pgbench.processed(run.output()) > 0, run.output());
         assertTrue(run.output().contains("scaling factor: 1\n"), "pgbench read the initialized tables");
     }
 
@@ -112,20 +112,6 @@ class PsqlPgbenchIT {
             command.add(c);
         }
         return ExternalCommand.run(PSQL_TIMEOUT, PostgresExtension.SCRAM_PASSWORD, command);
-    }
-
-    private static List<String> pgbench(String... args) {
-        List<String> command = new ArrayList<>(List.of("pgbench", "-h", "127.0.0.1",
-                "-p", String.valueOf(pgmux.port()), "-U", PostgresExtension.SCRAM_USER));
-        command.addAll(List.of(args));
-        command.add(PostgresExtension.DATABASE);
-        return command;
-    }
-
-    private static long number(String output, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(output);
-        assertTrue(m.find(), "no match for " + regex);
-        return Long.parseLong(m.group(1));
     }
 
     private static void assumePresent(String program) {
