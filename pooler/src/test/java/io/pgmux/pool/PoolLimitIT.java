@@ -3,6 +3,7 @@ package io.pgmux.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.testing.BackendSampler;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
@@ -10,15 +11,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,19 +34,8 @@ class PoolLimitIT {
     void poolSizeIsAHardLimitAndEveryWaitingClientIsServed(TestPostgres postgres) throws Exception {
         try (PgmuxServer pgmux = PgmuxServer.builder(postgres).threads(2)
                 .set("default_pool_size", String.valueOf(POOL_SIZE)).set("max_client_conn", "200").start()) {
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger maxSeen = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
-            try (Connection monitor = postgres.superuser()) {
-                Timestamp since = postgres.now(monitor);
-                Future<?> sampler = pool.submit(() -> {
-                    while (running.get()) {
-                        maxSeen.accumulateAndGet(
-                                postgres.backendsSince(monitor, PostgresExtension.SCRAM_USER, since), Math::max);
-                        Thread.sleep(5);
-                    }
-                    return null;
-                });
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+            try (BackendSampler servers = new BackendSampler(postgres, PostgresExtension.SCRAM_USER)) {
                 List<Future<Integer>> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
                     int id = i;
@@ -58,11 +45,9 @@ class PoolLimitIT {
                 for (Future<Integer> f : clients) {
                     done += f.get(120, TimeUnit.SECONDS);
                 }
-                running.set(false);
-                sampler.get(10, TimeUnit.SECONDS);
                 assertEquals(CLIENTS * ROUNDS, done);
-                assertTrue(maxSeen.get() >= 1, "the sampler saw pgmux's servers");
-                assertTrue(maxSeen.get() <= POOL_SIZE, "at most " + POOL_SIZE + " servers, saw " + maxSeen.get());
+                assertTrue(servers.max() >= 1, "the sampler saw pgmux's servers");
+                assertTrue(servers.max() <= POOL_SIZE, "at most " + POOL_SIZE + " servers, saw " + servers.max());
             } finally {
                 pool.shutdownNow();
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.testing.BackendSampler;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
@@ -12,15 +13,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,19 +40,8 @@ class TransactionPoolingIT {
                 .set("pool_mode", "transaction").set("default_pool_size", String.valueOf(POOL_SIZE))
                 .set("max_client_conn", "1000").start();
              Connection monitor = postgres.superuser()) {
-            Timestamp since = postgres.now(monitor);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger maxServers = new AtomicInteger();
-            ExecutorService threads = Executors.newFixedThreadPool(CLIENTS + 1);
-            try {
-                Future<?> sampler = threads.submit(() -> {
-                    while (running.get()) {
-                        maxServers.accumulateAndGet(
-                                postgres.backendsSince(monitor, PostgresExtension.SCRAM_USER, since), Math::max);
-                        Thread.sleep(10);
-                    }
-                    return null;
-                });
+            ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
+            try (BackendSampler servers = new BackendSampler(postgres, PostgresExtension.SCRAM_USER)) {
                 List<Future<Integer>> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
                     int id = i;
@@ -64,11 +51,8 @@ class TransactionPoolingIT {
                 for (Future<Integer> f : clients) {
                     committed += f.get(300, TimeUnit.SECONDS);
                 }
-                running.set(false);
-                sampler.get(10, TimeUnit.SECONDS);
                 assertEquals(CLIENTS * TRANSACTIONS, committed);
-                assertTrue(maxServers.get() >= 1 && maxServers.get() <= POOL_SIZE,
-                        "servers seen at once: " + maxServers.get());
+                assertTrue(servers.max() >= 1 && servers.max() <= POOL_SIZE, "servers seen at once: " + servers.max());
             } finally {
                 threads.shutdownNow();
             }
