@@ -3,6 +3,8 @@ package io.pgmux.pool;
 import io.pgmux.session.ServerConnection;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The idle servers of one pool that live on one event loop. Touched only by that loop's thread, so it needs no
@@ -10,6 +12,8 @@ import java.util.Collection;
  */
 final class LoopPool {
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    /** Every open server of the pool on this loop, idle or not. */
+    private final Set<ServerConnection> all = new HashSet<>();
     private final boolean roundRobin;
 
     LoopPool(boolean roundRobin) {
@@ -25,8 +29,18 @@ final class LoopPool {
         idle.addFirst(server);
     }
 
-    boolean removeIdle(ServerConnection server) {
+    void opened(ServerConnection server) {
+        all.add(server);
+    }
+
+    /** Forgets a closed server; returns whether it was idle. */
+    boolean closed(ServerConnection server) {
+        all.remove(server);
         return idle.remove(server);
+    }
+
+    Collection<ServerConnection> allServers() {
+        return all;
     }
 
     boolean isEmpty() {

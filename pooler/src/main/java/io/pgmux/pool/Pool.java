@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * </ul>
  */
 public final class Pool {
+    /** PgBouncer's reason for closing a server whose settings are out of date. */
+    public static final String CONFIGURATION_CHANGED = "database configuration changed";
+
     private final PoolKey key;
     private final PoolSettings settings;
     private final EventLoop[] loops;
@@ -123,6 +126,10 @@ public final class Pool {
      * loop.
      */
     public void release(ServerConnection server) {
+        if (server.closeNeeded()) {
+            server.close(CONFIGURATION_CHANGED);
+            return;
+        }
         if (expired(server.ageNanos(), settings.serverLifetime().toNanos())) {
             server.close("server lifetime over");
             return;
@@ -143,6 +150,7 @@ public final class Pool {
 
     /** A server logged in: remember its parameters for welcomes and forget earlier failures. */
     public void onServerLogin(ServerConnection server) {
+        loopPools[server.loopIndex()].opened(server);
         if (welcomeParams == null) {
             welcomeParams = Map.copyOf(server.parameters());
         }
@@ -164,7 +172,7 @@ public final class Pool {
     /** A server connection is gone (closed by either side or never connected). Runs on the server's loop. */
     public void onServerClosed(ServerConnection server) {
         int loopIndex = server.loopIndex();
-        if (loopPools[loopIndex].removeIdle(server)) {
+        if (loopPools[loopIndex].closed(server)) {
             idleCounts.decrementAndGet(loopIndex);
         }
         limits.release();
@@ -228,6 +236,13 @@ public final class Pool {
         List<ServerConnection> expired = null;
         int keep = limits.poolCount() - settings.minPoolSize();
         for (ServerConnection server : loopPool.idleServers()) {
+            if (server.closeNeeded()) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(server);
+                continue;
+            }
             boolean tooOld = expired(server.ageNanos(), settings.serverLifetime().toNanos());
             boolean idleTooLong = keep > 0 && expired(nowNanos - server.lastUsedNanos(),
                     settings.serverIdleTimeout().toNanos());
@@ -241,9 +256,26 @@ public final class Pool {
         }
         if (expired != null) {
             for (ServerConnection server : expired) {
-                server.close(expired(server.ageNanos(), settings.serverLifetime().toNanos())
+                // Off the idle list first: a closing server must not be handed to a client.
+                if (loopPool.closed(server)) {
+                    idleCounts.decrementAndGet(loopIndex);
+                }
+                server.close(server.closeNeeded() ? CONFIGURATION_CHANGED
+                        : expired(server.ageNanos(), settings.serverLifetime().toNanos())
                         ? "server lifetime over" : "server idle timeout");
             }
+        }
+    }
+
+    /**
+     * RECONNECT: every server of this pool is closed once its client releases it (idle ones at the next janitor
+     * run), so that new ones use the current settings. With server_fast_close a session's server goes at the end of
+     * its transaction.
+     */
+    public void reconnect() {
+        for (int i = 0; i < loops.length; i++) {
+            LoopPool loopPool = loopPools[i];
+            loops[i].execute(() -> loopPool.allServers().forEach(ServerConnection::markCloseNeeded));
         }
     }
 
@@ -268,6 +300,7 @@ public final class Pool {
         }
         ServerConnection server = loopPool.pollIdle();
         idleCounts.decrementAndGet(loopIndex);
+        loopPool.closed(server);
         server.close("evicted for another pool");
         return true;
     }
@@ -276,8 +309,12 @@ public final class Pool {
     public void closeIdleServers() {
         for (int i = 0; i < loops.length; i++) {
             LoopPool loopPool = loopPools[i];
+            int loopIndex = i;
             loops[i].execute(() -> {
                 for (ServerConnection s : new ArrayList<>(loopPool.idleServers())) {
+                    if (loopPool.closed(s)) {
+                        idleCounts.decrementAndGet(loopIndex);
+                    }
                     s.close(PgBouncerErrors.SHUTTING_DOWN);
                 }
             });

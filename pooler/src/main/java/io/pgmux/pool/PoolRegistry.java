@@ -115,7 +115,8 @@ public final class PoolRegistry {
                         s.duration(Setting.IDLE_TRANSACTION_TIMEOUT)),
                 userDuration(user != null ? user.transactionTimeout() : null,
                         s.duration(Setting.TRANSACTION_TIMEOUT)),
-                s.bool(Setting.SERVER_ROUND_ROBIN));
+                s.bool(Setting.SERVER_ROUND_ROBIN),
+                s.bool(Setting.SERVER_FAST_CLOSE));
     }
 
     private static int firstSet(int first, int second, int fallback) {

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param resetQuery             run on a server when a session client leaves (empty: none)
  * @param resetQueryAlways       run the reset query in every pool mode
  * @param checkQuery             run on a server idle longer than checkDelay before use (null: no check)
+ * @param fastClose              server_fast_close: a session's server marked close-needed goes at transaction end
  */
 public record PoolSettings(
         DatabaseEntry database,
@@ -45,7 +46,8 @@ public record PoolSettings(
         Duration clientIdleTimeout,
         Duration idleTransactionTimeout,
         Duration transactionTimeout,
-        boolean roundRobin) {
+        boolean roundRobin,
+        boolean fastClose) {
 
     @Override
     public String toString() {

@@ -493,6 +493,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         serverReady = true;
         if (state == ClientState.WAIT_WELCOME) {
             sendWelcome(s.parameters());
+            if (pool.settings().poolMode() != PoolMode.SESSION && pending.isEmpty()) {
+                // The server was needed only for the welcome: give it back until the first query.
+                server = null;
+                serverReady = false;
+                s.unlink(true);
+                channel.config().setAutoRead(true);
+                return;
+            }
         } else {
             state = ClientState.ACTIVE;
         }
@@ -700,6 +708,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
                 dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
             }
+            return;
+        }
+        if (s != null && s.closeNeeded() && settings.fastClose() && serverReady && transactionStartNanos == 0) {
+            dropWithServer(Pool.CONFIGURATION_CHANGED);
             return;
         }
         if (s != null && transactionStartNanos != 0) {

@@ -59,6 +59,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private Runnable afterInternalQuery;
     private String internalQueryError;
     private boolean closing;
+    /** Set by RECONNECT (or a RELOAD that changes the server's settings): close when released. */
+    private volatile boolean closeNeeded;
     /** Bytes read on this server's loop and queued for the client's loop (added here, taken there). */
     private final AtomicInteger handedOverBytes = new AtomicInteger();
 
@@ -123,6 +125,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** When the server last became idle. */
     public long lastUsedNanos() {
         return lastUsedNanos;
+    }
+
+    public boolean closeNeeded() {
+        return closeNeeded;
+    }
+
+    public void markCloseNeeded() {
+        closeNeeded = true;
     }
 
     /** True when the server sat idle past server_check_delay and the pool has a check query. */

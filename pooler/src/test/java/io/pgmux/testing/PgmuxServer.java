@@ -112,7 +112,9 @@ public final class PgmuxServer implements AutoCloseable {
             settings.put("pool_mode", "session");
             settings.put("ignore_startup_parameters", "extra_float_digits");
             userlist = "\"" + PostgresExtension.SCRAM_USER + "\" \"" + PostgresExtension.SCRAM_PASSWORD + "\"\n"
-                    + "\"" + PostgresExtension.MD5_USER + "\" \"" + PostgresExtension.MD5_PASSWORD + "\"\n";
+                    + "\"" + PostgresExtension.MD5_USER + "\" \"" + PostgresExtension.MD5_PASSWORD + "\"\n"
+                    + "\"" + PostgresExtension.PLAIN_USER + "\" \"" + PostgresExtension.PLAIN_PASSWORD + "\"\n"
+                    + "\"postgres\" \"\"\n";
         }
 
         /** A {@code [pgbouncer]} setting. */

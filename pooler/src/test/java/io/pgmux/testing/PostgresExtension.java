@@ -16,15 +16,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A real, throwaway PostgreSQL for integration tests: one server per test run on a free port, started on first use
- * and stopped when the run ends. Its pg_hba.conf requires SCRAM for {@link #SCRAM_USER} and md5 for
- * {@link #MD5_USER}; only the superuser may log in without a password. Tests take a {@link TestPostgres}
- * parameter.
+ * and stopped when the run ends. Its pg_hba.conf requires SCRAM for {@link #SCRAM_USER}, md5 for {@link #MD5_USER}
+ * and a cleartext password for {@link #PLAIN_USER}; only the superuser may log in without a password. Tests take a
+ * {@link TestPostgres} parameter.
  */
 public final class PostgresExtension implements BeforeAllCallback, ParameterResolver {
     public static final String SCRAM_USER = "scram_user";
     public static final String SCRAM_PASSWORD = "scram pass 1";
     public static final String MD5_USER = "md5_user";
     public static final String MD5_PASSWORD = "md5pass";
+    /** A user the server checks with a cleartext password (pg_hba method {@code password}). */
+    public static final String PLAIN_USER = "plain_user";
+    public static final String PLAIN_PASSWORD = "plain pass";
     public static final String DATABASE = "pgmuxtest";
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PostgresExtension.class);
@@ -64,7 +67,9 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
                 st.execute("SET password_encryption = 'md5'");
                 st.execute("CREATE ROLE " + MD5_USER + " LOGIN PASSWORD '" + MD5_PASSWORD + "'");
                 st.execute("CREATE DATABASE " + DATABASE);
-                st.execute("GRANT ALL ON DATABASE " + DATABASE + " TO " + SCRAM_USER + ", " + MD5_USER);
+                st.execute("CREATE ROLE " + PLAIN_USER + " LOGIN PASSWORD '" + PLAIN_PASSWORD + "'");
+                st.execute("GRANT ALL ON DATABASE " + DATABASE + " TO " + SCRAM_USER + ", " + MD5_USER + ", "
+                        + PLAIN_USER);
                 String scramSecret;
                 try (ResultSet rs = st.executeQuery(
                         "SELECT rolpassword FROM pg_authid WHERE rolname = '" + SCRAM_USER + "'")) {
@@ -81,6 +86,7 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
                         "host all postgres 127.0.0.1/32 trust",
                         "host all postgres ::1/128 trust",
                         "host all " + MD5_USER + " 127.0.0.1/32 md5",
+                        "host all " + PLAIN_USER + " 127.0.0.1/32 password",
                         "host all " + MD5_USER + " ::1/128 md5",
                         "host all all 127.0.0.1/32 scram-sha-256",
                         "host all all ::1/128 scram-sha-256",
