@@ -17,6 +17,7 @@ import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.session.Engine;
 import io.pgmux.session.Janitor;
+import io.pgmux.tls.TlsState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,9 +71,11 @@ public final class Pgmux implements AutoCloseable {
             }
             EventLoop[] loops = loopList.toArray(new EventLoop[0]);
             ScramKeyCache scramKeys = new ScramKeyCache();
-            ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys);
+            TlsState tls = new TlsState();
+            tls.load(config.settings());
+            ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys, tls);
             Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
-                    config, authFile);
+                    tls, config, authFile);
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);

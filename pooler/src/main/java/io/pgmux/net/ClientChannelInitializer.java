@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInitializer;
 import io.pgmux.protocol.ClientLoginDecoder;
 import io.pgmux.session.ClientSession;
 import io.pgmux.session.Engine;
+import io.pgmux.tls.DirectTlsSniffer;
+import java.net.InetSocketAddress;
 
 /** Sets up an accepted client connection: the login decoder, then the session. */
 public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
@@ -16,6 +18,11 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new ClientLoginDecoder(), new ClientSession(engine, Transport.peerUid(ch)));
+        boolean tcp = ch.remoteAddress() instanceof InetSocketAddress;
+        ClientSession session = new ClientSession(engine, Transport.peerUid(ch), tcp);
+        if (tcp) {
+            ch.pipeline().addLast(new DirectTlsSniffer(engine.tls()::clientTls, session::onDirectTls));
+        }
+        ch.pipeline().addLast(new ClientLoginDecoder(), session);
     }
 }

@@ -19,6 +19,9 @@ import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.session.Engine;
 import io.pgmux.session.ServerConnection;
 import io.pgmux.session.ServerLogin;
+import io.pgmux.tls.ServerTlsNegotiator;
+import io.pgmux.tls.TlsContexts;
+import io.pgmux.tls.TlsState;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -39,12 +42,14 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
     private final EventLoop[] loops;
     private final Transport transport;
     private final ScramKeyCache scramKeys;
+    private final TlsState tls;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys) {
+    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys, TlsState tls) {
         this.loops = loops;
         this.transport = transport;
         this.scramKeys = scramKeys;
+        this.tls = tls;
     }
 
     @Override
@@ -53,11 +58,16 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         SocketAddress address = address(settings.database());
         ServerConnection connection = new ServerConnection(pool, loopIndex,
                 new ServerLogin(startupParameters(settings), settings.credentials(), scramKeys));
+        TlsContexts.ServerTls serverTls = tls.serverTls();
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(settings.connectTimeout()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (serverTls.enabled() && address instanceof InetSocketAddress inet) {
+                            ch.pipeline().addLast(
+                                    new ServerTlsNegotiator(serverTls, inet.getHostString(), inet.getPort()));
+                        }
                         ch.pipeline().addLast(new TypedFrameDecoder(MAX_LOGIN_MESSAGE), connection);
                     }
                 });

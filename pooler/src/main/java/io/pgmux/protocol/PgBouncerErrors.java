@@ -30,6 +30,7 @@ public final class PgBouncerErrors {
     /** client_login_timeout while waiting for the first server login, which is not coming. */
     public static final String CLIENT_LOGIN_TIMEOUT_SERVER_DOWN = "client_login_timeout (server down)";
     public static final String CONNECT_TIMEOUT = "connect timeout";
+    public static final String SSL_REQUIRED = "SSL required";
     public static final String UNKNOWN_PACKET = "unknown pkt";
     public static final String QUERY_WAIT_TIMEOUT = "query_wait_timeout";
     public static final String QUERY_TIMEOUT = "query timeout";

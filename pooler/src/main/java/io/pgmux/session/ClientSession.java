@@ -86,9 +86,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** OS user id of the peer on a Unix socket, -1 for TCP or when unknown (the admin console uses it). */
     private final int peerUid;
 
-    public ClientSession(Engine engine, int peerUid) {
+    /** Connected over TCP (TLS applies), not the Unix socket. */
+    private final boolean tcp;
+    /** The connection is encrypted (after SSLRequest, or direct TLS). */
+    private boolean tls;
+
+    public ClientSession(Engine engine, int peerUid, boolean tcp) {
         this.engine = engine;
         this.peerUid = peerUid;
+        this.tcp = tcp;
+    }
+
+    /** The client opened with a TLS handshake instead of SSLRequest. */
+    public void onDirectTls() {
+        tls = true;
+    }
+
+    /** True when the client's connection is encrypted. */
+    public boolean tls() {
+        return tls;
     }
 
     public int peerUid() {
@@ -226,8 +242,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             onStartupMessage(startup);
         } else if (packet instanceof StartupPacket.CancelRequest cancel) {
             onCancelRequest(cancel);
+        } else if (packet instanceof StartupPacket.SslRequest && tcp && !tls && engine.tls().clientTls().enabled()) {
+            // 'S' leaves in plain text; the handshake comes next, so TLS goes first in the pipeline.
+            channel.writeAndFlush(channel.alloc().buffer(1).writeByte('S'), channel.voidPromise());
+            channel.pipeline().addFirst("tls", engine.tls().clientTls().context().newHandler(channel.alloc()));
+            tls = true;
         } else {
-            // SSLRequest or GSSENCRequest: not offered (yet); the client goes on in plain text.
+            // GSSENCRequest, or SSLRequest with TLS off: the client goes on in plain text.
             channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'), channel.voidPromise());
         }
     }
@@ -248,6 +269,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
         if (engine.clientCount().incrementAndGet() > maxClients) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
+            return;
+        }
+        if (tcp && !tls && engine.tls().clientTls().mode().required()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SSL_REQUIRED);
             return;
         }
         if (engine.shuttingDown()) {

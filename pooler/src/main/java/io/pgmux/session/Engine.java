@@ -7,6 +7,7 @@ import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.tls.TlsState;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class Engine {
     private final AtomicInteger clientCount = new AtomicInteger();
     private final CancelSender cancelSender;
     private final ScramKeyCache scramKeys;
+    private final TlsState tls;
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
@@ -44,8 +46,9 @@ public final class Engine {
     }
 
     public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, ScramKeyCache scramKeys,
-            PgBouncerConfig config, Map<String, Secret> authFile) {
+            TlsState tls, PgBouncerConfig config, Map<String, Secret> authFile) {
         this.scramKeys = scramKeys;
+        this.tls = tls;
         this.loops = loops;
         for (int i = 0; i < loops.length; i++) {
             loopIndexes.put(loops[i], i);
@@ -85,6 +88,11 @@ public final class Engine {
 
     public AtomicInteger clientCount() {
         return clientCount;
+    }
+
+    /** The TLS contexts for clients and servers. */
+    public TlsState tls() {
+        return tls;
     }
 
     /** ClientKeys from SCRAM logins, for SCRAM pass-through to servers. */

@@ -16,6 +16,7 @@ import io.pgmux.protocol.MessageType;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.TypedFrameDecoder;
+import io.pgmux.tls.ServerTlsNegotiator;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -240,9 +241,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ByteBuf out = ctx.alloc().buffer(128);
-        PgMessages.startupMessage(out, login.startupParameters());
-        ctx.writeAndFlush(out, ctx.voidPromise());
+        if (ctx.pipeline().get(ServerTlsNegotiator.class) == null) {
+            sendStartup(ctx);
+        }
         // server_connect_timeout covers the login too, as in PgBouncer: a server that accepts and never answers.
         long timeout = pool.settings().connectTimeout().toNanos();
         if (timeout > 0) {
@@ -252,6 +253,24 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ctx.close();
                 }
             }, timeout, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendStartup(ChannelHandlerContext ctx) {
+        ByteBuf out = ctx.alloc().buffer(128);
+        PgMessages.startupMessage(out, login.startupParameters());
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+    /** TLS to the server is set up (or refused where the mode allows): log in; or it failed: remember why. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ServerTlsNegotiator.READY && state == ServerState.LOGIN) {
+            sendStartup(ctx);
+        } else if (event instanceof ServerTlsNegotiator.Failed failed && login != null) {
+            login.failed(PgBouncerErrors.PROTOCOL_VIOLATION, failed.reason());
+        } else {
+            ctx.fireUserEventTriggered(event);
         }
     }
 
