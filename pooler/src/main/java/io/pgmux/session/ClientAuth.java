@@ -33,6 +33,8 @@ final class ClientAuth {
     private final String user;
     private final Secret secret;
     private final int scramIterations;
+    /** CommonName of the client's TLS certificate, or null without one. */
+    private final String certificateName;
     private byte[] md5Salt;
     private ScramServerExchange scram;
     private boolean scramFirstDone;
@@ -43,7 +45,8 @@ final class ClientAuth {
     /**
      * @param secret the user's secret from auth_file, or null for an unknown user
      */
-    ClientAuth(AuthType method, String user, Secret secret, int scramIterations) {
+    ClientAuth(AuthType method, String user, Secret secret, int scramIterations, String certificateName) {
+        this.certificateName = certificateName;
         this.user = user;
         this.secret = secret;
         this.scramIterations = scramIterations;
@@ -83,6 +86,11 @@ final class ClientAuth {
                         ? ScramServerExchange.forUnknownUser(user, scramIterations)
                         : new ScramServerExchange(secret, scramIterations);
                 PgMessages.authenticationSasl(out, List.of(SCRAM));
+            }
+            case CERT -> {
+                out.release();
+                // The user is who the certificate's CommonName says (verified against client_tls_ca_file).
+                return user.equals(certificateName) ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
             }
             default -> {
                 out.release();

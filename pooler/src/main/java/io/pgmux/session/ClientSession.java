@@ -285,7 +285,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         PgBouncerConfig config = engine.config();
         database = config.database(databaseName).orElse(null);
         auth = new ClientAuth(config.settings().authType(), user, engine.authFile().get(user),
-                config.settings().integer(Setting.SCRAM_ITERATIONS));
+                config.settings().integer(Setting.SCRAM_ITERATIONS), ClientCertificates.commonName(channel));
         continueLogin(auth.start(channel));
     }
 
