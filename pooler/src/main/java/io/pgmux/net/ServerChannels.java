@@ -57,7 +57,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         PoolSettings settings = pool.settings();
         SocketAddress address = address(settings.database());
         ServerConnection connection = new ServerConnection(pool, loopIndex,
-                new ServerLogin(startupParameters(settings), settings.credentials(), scramKeys));
+                new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys));
         TlsContexts.ServerTls serverTls = tls.serverTls();
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(settings.connectTimeout()))

@@ -45,6 +45,8 @@ public final class Pool {
     /** The last login failure and when it happened; cleared by a successful login. */
     private volatile String loginFailure;
     private volatile long loginFailedAtNanos;
+    /** What servers log in with: from the config, or the latest auth_query result. */
+    private volatile ServerCredentials credentials;
     /** Set when the database or user limit stopped this pool from opening a server for a waiting client. */
     private volatile boolean starvedBySharedLimit;
 
@@ -59,6 +61,17 @@ public final class Pool {
             loopPools[i] = new LoopPool(settings.roundRobin());
         }
         this.idleCounts = new AtomicIntegerArray(loops.length);
+        this.credentials = settings.credentials();
+    }
+
+    /** What new servers of this pool log in with. */
+    public ServerCredentials credentials() {
+        return credentials;
+    }
+
+    /** Replaces the login secret for new servers (auth_query found the user's current one). */
+    public void useCredentials(ServerCredentials newCredentials) {
+        credentials = newCredentials;
     }
 
     public PoolKey key() {

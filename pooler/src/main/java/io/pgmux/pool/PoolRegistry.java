@@ -33,9 +33,18 @@ public final class PoolRegistry {
      * {@code user=} gives every client the same pool.
      */
     public Pool poolFor(PgBouncerConfig config, Map<String, Secret> authFile, DatabaseEntry database, String user) {
+        return poolFor(config, authFile, database, user, null);
+    }
+
+    /**
+     * As {@link #poolFor(PgBouncerConfig, Map, DatabaseEntry, String)}, for a user whose secret auth_query found:
+     * the pool logs in to the server with that secret (the latest one wins, as in PgBouncer).
+     */
+    public Pool poolFor(PgBouncerConfig config, Map<String, Secret> authFile, DatabaseEntry database, String user,
+            Secret queriedSecret) {
         String serverUser = database.user() != null ? database.user() : user;
         PoolKey key = new PoolKey(database.name(), serverUser);
-        return pools.computeIfAbsent(key, k -> {
+        Pool pool = pools.computeIfAbsent(key, k -> {
             PoolSettings settings = settingsFor(config, authFile, database, serverUser);
             ServerLimits limits = new ServerLimits(
                     databaseCounts.computeIfAbsent(database.name(), n -> new AtomicInteger()),
@@ -44,6 +53,10 @@ public final class PoolRegistry {
                     settings.maxUserConnections());
             return new Pool(k, settings, loops, connector, limits);
         });
+        if (queriedSecret != null && database.user() == null && database.password() == null) {
+            pool.useCredentials(ServerCredentials.of(queriedSecret));
+        }
+        return pool;
     }
 
     public Collection<Pool> pools() {

@@ -31,6 +31,7 @@ public final class PgBouncerErrors {
     public static final String CLIENT_LOGIN_TIMEOUT_SERVER_DOWN = "client_login_timeout (server down)";
     public static final String CONNECT_TIMEOUT = "connect timeout";
     public static final String SSL_REQUIRED = "SSL required";
+    public static final String CONFIG_ERROR = "bouncer config error";
     public static final String CERT_FAILED = "certificate authentication failed";
     public static final String UNKNOWN_PACKET = "unknown pkt";
     public static final String QUERY_WAIT_TIMEOUT = "query_wait_timeout";

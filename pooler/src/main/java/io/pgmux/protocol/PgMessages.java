@@ -184,6 +184,41 @@ public final class PgMessages {
         finish(out, len);
     }
 
+    /**
+     * One extended-protocol round with text parameters: Parse and Bind of the unnamed statement and portal,
+     * Execute, Sync. Parameters travel apart from the SQL, so they can never change what it means.
+     */
+    public static void extendedQuery(ByteBuf out, String sql, List<String> parameters) {
+        int len = begin(out, MessageType.PARSE);
+        writeCString(out, "");
+        writeCString(out, sql);
+        out.writeShort(0);
+        finish(out, len);
+        len = begin(out, MessageType.BIND);
+        writeCString(out, "");
+        writeCString(out, "");
+        out.writeShort(0);
+        out.writeShort(parameters.size());
+        for (String p : parameters) {
+            if (p == null) {
+                out.writeInt(-1);
+            } else {
+                int at = out.writerIndex();
+                out.writeInt(0);
+                int n = ByteBufUtil.writeUtf8(out, p);
+                out.setInt(at, n);
+            }
+        }
+        out.writeShort(0);
+        finish(out, len);
+        len = begin(out, MessageType.EXECUTE);
+        writeCString(out, "");
+        out.writeInt(0);
+        finish(out, len);
+        len = begin(out, MessageType.SYNC);
+        finish(out, len);
+    }
+
     /** Terminate. */
     public static void terminate(ByteBuf out) {
         int len = begin(out, MessageType.TERMINATE);

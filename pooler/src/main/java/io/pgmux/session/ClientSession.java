@@ -9,10 +9,12 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.config.AuthType;
 import io.pgmux.config.DatabaseEntry;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Setting;
 import io.pgmux.config.PoolMode;
+import io.pgmux.config.Secret;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
@@ -64,6 +66,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long cancelKey;
     private boolean counted;
     private ScheduledFuture<?> loginTimeout;
+    /** The auth_query to run on the next server assigned (login of a user missing from auth_file). */
+    private String authQuery;
+    /** The secret auth_query returned for this user, or null. */
+    private Secret queriedSecret;
 
     /** Requests that each get one ReadyForQuery (Query, Sync, FunctionCall) sent on the current server. */
     private long requestsSent;
@@ -284,9 +290,73 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         PgBouncerConfig config = engine.config();
         database = config.database(databaseName).orElse(null);
-        auth = new ClientAuth(config.settings().authType(), user, engine.authFile().get(user),
-                config.settings().integer(Setting.SCRAM_ITERATIONS), ClientCertificates.commonName(channel));
+        Secret secret = engine.authFile().get(user);
+        String authUser = secret == null && database != null ? authUser(config) : null;
+        if (authUser != null) {
+            startAuthQuery(config, authUser);
+        } else {
+            startAuth(secret);
+        }
+    }
+
+    private void startAuth(Secret secret) {
+        auth = new ClientAuth(engine.config().settings().authType(), user, secret,
+                engine.config().settings().integer(Setting.SCRAM_ITERATIONS), ClientCertificates.commonName(channel));
         continueLogin(auth.start(channel));
+    }
+
+    /** The auth_user that looks up users missing from auth_file: the database's, else the global one. */
+    private String authUser(PgBouncerConfig config) {
+        String authUser = database.authUser() != null ? database.authUser()
+                : config.settings().string(Setting.AUTH_USER);
+        AuthType method = config.settings().authType();
+        boolean needsSecret = method != AuthType.TRUST && method != AuthType.ANY && method != AuthType.CERT;
+        return authUser != null && !authUser.isBlank() && needsSecret ? authUser : null;
+    }
+
+    /**
+     * Looks the user's secret up with auth_query on a server of the auth_user's pool (in auth_dbname). The user
+     * name is bound as a parameter; the client's startup parameters are not applied to that server.
+     */
+    private void startAuthQuery(PgBouncerConfig config, String authUser) {
+        String dbName = database.authDbname() != null ? database.authDbname()
+                : blankToNull(config.settings().string(Setting.AUTH_DBNAME));
+        DatabaseEntry authDatabase = dbName == null ? database : config.database(dbName).orElse(null);
+        if (authDatabase == null) {
+            LOG.warning("authentication database \"" + dbName + "\" is not configured");
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONFIG_ERROR);
+            return;
+        }
+        authQuery = database.authQuery() != null ? database.authQuery()
+                : config.settings().string(Setting.AUTH_QUERY);
+        Pool authPool = engine.pools().poolFor(config, engine.authFile(), authDatabase, authUser);
+        channel.config().setAutoRead(false);
+        Waiter w = authPool.checkout(this);
+        if (authQuery != null && state != ClientState.CLOSED) {
+            waiter = w;
+        }
+    }
+
+    private void onAuthQueryDone(ServerConnection s) {
+        String error = s.internalQueryError();
+        List<String> row = s.internalRow();
+        s.unlink(true);
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        channel.config().setAutoRead(true);
+        if (error != null) {
+            LOG.warning("C: " + describe() + " auth_query failed: " + error);
+        }
+        // No row, a NULL secret (expired or NOLOGIN under the default query) or an error: the same exchange as
+        // for any unknown user, failing like a wrong password.
+        queriedSecret = error == null && row != null && row.size() >= 2 && row.get(1) != null
+                ? Secret.parse(row.get(1)) : null;
+        startAuth(queriedSecret);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** Reads user, database and tracked parameters; refuses unknown ones as PgBouncer does. */
@@ -412,7 +482,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ByteBuf ok = channel.alloc().buffer(9);
         PgMessages.authentication(ok, MessageType.AUTH_OK);
         channel.write(ok, channel.voidPromise());
-        pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user);
+        pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
         pool.clientCount().incrementAndGet();
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
@@ -464,6 +534,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         waiter = null;
         if (state == ClientState.CLOSED) {
             assigned.unlink(true);
+            return;
+        }
+        if (authQuery != null) {
+            String sql = authQuery;
+            authQuery = null;
+            assigned.runLookup(sql, user, () -> onAuthQueryDone(assigned));
             return;
         }
         if (assigned.needsCheck(System.nanoTime())) {

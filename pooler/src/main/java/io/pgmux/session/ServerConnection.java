@@ -19,6 +19,7 @@ import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.tls.ServerTlsNegotiator;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Set while pgmux runs its own query (reset, SET): its replies are read here and not relayed. */
     private Runnable afterInternalQuery;
     private String internalQueryError;
+    /** A lookup (auth_query) is running: its first DataRow is kept. */
+    private boolean lookingUp;
+    private List<String> internalRow;
     private boolean closing;
     /** Set by RECONNECT (or a RELOAD that changes the server's settings): close when released. */
     private volatile boolean closeNeeded;
@@ -207,6 +211,25 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         ByteBuf out = channel.alloc().buffer(sql.length() + 8);
         PgMessages.query(out, sql);
         channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /**
+     * Runs a one-parameter query of pgmux's own (auth_query) with the extended protocol, the parameter bound apart
+     * from the SQL, and keeps the first row for {@link #internalRow}; {@code then} runs after its ReadyForQuery.
+     */
+    public void runLookup(String sql, String parameter, Runnable then) {
+        afterInternalQuery = then;
+        internalQueryError = null;
+        internalRow = null;
+        lookingUp = true;
+        ByteBuf out = channel.alloc().buffer(sql.length() + parameter.length() + 64);
+        PgMessages.extendedQuery(out, sql, List.of(parameter));
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /** The first row of the last lookup (null values for SQL NULLs), or null when it returned none. */
+    public List<String> internalRow() {
+        return internalRow;
     }
 
     /** The error text of the last internal query, or null when it succeeded. */
@@ -464,6 +487,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             case MessageType.READY_FOR_QUERY, MessageType.PARAMETER_STATUS -> MessageScanner.CAPTURE;
             case MessageType.ERROR_RESPONSE -> afterInternalQuery != null || client == null
                     ? MessageScanner.CAPTURE : MessageScanner.PASS;
+            case MessageType.DATA_ROW -> lookingUp && internalRow == null ? MessageScanner.CAPTURE
+                    : MessageScanner.PASS;
             default -> MessageScanner.PASS;
         };
     }
@@ -477,6 +502,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 Runnable then = afterInternalQuery;
                 if (then != null) {
                     afterInternalQuery = null;
+                    lookingUp = false;
                     readyForQueryCount--;
                     then.run();
                 } else if (client != null) {
@@ -484,6 +510,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 }
             }
             case MessageType.PARAMETER_STATUS -> onParameterStatus(body, length);
+            case MessageType.DATA_ROW -> internalRow = DataRows.columns(body, length);
             case MessageType.ERROR_RESPONSE -> {
                 ErrorFields error = ErrorFields.parse(Unpooled.wrappedBuffer(body, 0, length));
                 if (afterInternalQuery != null) {
