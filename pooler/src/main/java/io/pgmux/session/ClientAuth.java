@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgmux.auth.AuthFailedException;
 import io.pgmux.auth.Md5Password;
+import io.pgmux.auth.PlainScramVerifiers;
 import io.pgmux.auth.ScramKeys;
 import io.pgmux.auth.ScramServerExchange;
 import io.pgmux.config.AuthType;
@@ -32,7 +33,7 @@ final class ClientAuth {
     private final AuthType method;
     private final String user;
     private final Secret secret;
-    private final int scramIterations;
+    private final PlainScramVerifiers plainVerifiers;
     /** CommonName of the client's TLS certificate, or null without one. */
     private final String certificateName;
     private byte[] md5Salt;
@@ -45,11 +46,13 @@ final class ClientAuth {
     /**
      * @param secret the user's secret from auth_file, or null for an unknown user
      */
-    ClientAuth(AuthType method, String user, Secret secret, int scramIterations, String certificateName) {
+    ClientAuth(AuthType method, String user, Secret secret, PlainScramVerifiers plainVerifiers,
+            String certificateName) {
+        this.plainVerifiers = plainVerifiers;
         this.certificateName = certificateName;
         this.user = user;
         this.secret = secret;
-        this.scramIterations = scramIterations;
+
         // PgBouncer upgrades md5 to SCRAM when the stored secret is a SCRAM verifier.
         this.method = method == AuthType.MD5 && secret instanceof Secret.Scram ? AuthType.SCRAM_SHA_256 : method;
     }
@@ -83,8 +86,9 @@ final class ClientAuth {
             }
             case SCRAM_SHA_256 -> {
                 scram = secret == null || secret instanceof Secret.Md5
-                        ? ScramServerExchange.forUnknownUser(user, scramIterations)
-                        : new ScramServerExchange(secret, scramIterations);
+                        ? ScramServerExchange.forUnknownUser(user, plainVerifiers.iterations())
+                        : new ScramServerExchange(secret instanceof Secret.Plain plain
+                                ? plainVerifiers.verifierFor(plain) : secret, plainVerifiers.iterations());
                 PgMessages.authenticationSasl(out, List.of(SCRAM));
             }
             case CERT -> {

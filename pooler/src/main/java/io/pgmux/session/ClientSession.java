@@ -27,6 +27,7 @@ import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -300,8 +301,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void startAuth(Secret secret) {
-        auth = new ClientAuth(engine.config().settings().authType(), user, secret,
-                engine.config().settings().integer(Setting.SCRAM_ITERATIONS), ClientCertificates.commonName(channel));
+        auth = new ClientAuth(engine.config().settings().authType(), user, secret, engine.plainVerifiers(),
+                ClientCertificates.commonName(channel));
         continueLogin(auth.start(channel));
     }
 
@@ -387,6 +388,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (user == null || user.isEmpty()) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.NO_USERNAME);
+            return false;
+        }
+        if (user.getBytes(StandardCharsets.UTF_8).length >= PgBouncerErrors.MAX_USERNAME) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.USERNAME_TOO_LONG);
             return false;
         }
         if (databaseName == null || databaseName.isEmpty()) {

@@ -2,6 +2,7 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.auth.PlainScramVerifiers;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
@@ -33,6 +34,7 @@ public final class Engine {
     private final CancelSender cancelSender;
     private final ScramKeyCache scramKeys;
     private final TlsState tls;
+    private volatile PlainScramVerifiers plainVerifiers;
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
@@ -64,6 +66,7 @@ public final class Engine {
         this.config = newConfig;
         this.authFile = newAuthFile;
         this.tracked = new TrackedParameters(newConfig.settings().list(Setting.TRACK_EXTRA_PARAMETERS));
+        this.plainVerifiers = new PlainScramVerifiers(newConfig.settings().integer(Setting.SCRAM_ITERATIONS));
     }
 
     public PgBouncerConfig config() {
@@ -88,6 +91,11 @@ public final class Engine {
 
     public AtomicInteger clientCount() {
         return clientCount;
+    }
+
+    /** SCRAM verifiers derived from plain auth_file passwords. */
+    public PlainScramVerifiers plainVerifiers() {
+        return plainVerifiers;
     }
 
     /** The TLS contexts for clients and servers. */
