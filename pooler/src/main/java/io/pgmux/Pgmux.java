@@ -6,6 +6,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
+import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
@@ -104,6 +105,27 @@ public final class Pgmux implements AutoCloseable {
         Path path = Path.of(pidfile);
         Files.writeString(path, ProcessHandle.current().pid() + "\n");
         return path;
+    }
+
+    /**
+     * RELOAD (and SIGHUP): reads the config file, auth_file and TLS files again. New logins and new TLS handshakes
+     * use them; on any error the running config stays and the reason is logged, as PgBouncer does.
+     *
+     * @return true when the new config is in use
+     */
+    public boolean reload() {
+        Path file = engine.config().file();
+        try {
+            PgBouncerConfig config = ConfigLoader.load(file, LOG::warning);
+            Map<String, Secret> authFile = readAuthFile(config);
+            engine.tls().load(config.settings());
+            engine.update(config, authFile);
+            LOG.info("RELOAD: " + file + " reloaded");
+            return true;
+        } catch (ConfigException | IOException | RuntimeException e) {
+            LOG.severe("RELOAD failed, keeping the running config: " + e.getMessage());
+            return false;
+        }
     }
 
     /** The bound TCP port (the real one when listen_port is 0). */

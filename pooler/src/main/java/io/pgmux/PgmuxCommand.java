@@ -83,6 +83,7 @@ final class PgmuxCommand implements Callable<Integer> {
         if (demoPostgres != null) {
             printDemoHelp(pgmux.port());
         }
+        Signals.onHangup(pgmux::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pgmux.close();
             closeQuietly(demoPostgres);
