@@ -16,6 +16,7 @@ import io.pgmux.net.ServerChannels;
 import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.session.AuthRules;
 import io.pgmux.session.Engine;
 import io.pgmux.session.Janitor;
 import io.pgmux.tls.TlsState;
@@ -77,6 +78,7 @@ public final class Pgmux implements AutoCloseable {
             ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys, tls);
             Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
                     tls, config, authFile);
+            engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
@@ -118,7 +120,9 @@ public final class Pgmux implements AutoCloseable {
         try {
             PgBouncerConfig config = ConfigLoader.load(file, LOG::warning);
             Map<String, Secret> authFile = readAuthFile(config);
+            AuthRules rules = AuthRules.load(config.settings(), LOG::warning);
             engine.tls().load(config.settings());
+            engine.updateAuthRules(rules);
             engine.update(config, authFile);
             LOG.info("RELOAD: " + file + " reloaded");
             return true;

@@ -32,6 +32,7 @@ public final class PgBouncerErrors {
     public static final String CONNECT_TIMEOUT = "connect timeout";
     public static final String SSL_REQUIRED = "SSL required";
     public static final String CONFIG_ERROR = "bouncer config error";
+    public static final String PEER_REJECTED = "unix socket login rejected";
     /** PgBouncer's MAX_USERNAME: names of this many bytes or more are refused. */
     public static final int MAX_USERNAME = 128;
     public static final String USERNAME_TOO_LONG = "username too long";

@@ -34,8 +34,8 @@ final class ClientAuth {
     private final String user;
     private final Secret secret;
     private final PlainScramVerifiers plainVerifiers;
-    /** CommonName of the client's TLS certificate, or null without one. */
-    private final String certificateName;
+    /** For cert: the verified TLS certificate names this user, directly or through the ident map. */
+    private final boolean certificateAllows;
     private byte[] md5Salt;
     private ScramServerExchange scram;
     private boolean scramFirstDone;
@@ -47,9 +47,9 @@ final class ClientAuth {
      * @param secret the user's secret from auth_file, or null for an unknown user
      */
     ClientAuth(AuthType method, String user, Secret secret, PlainScramVerifiers plainVerifiers,
-            String certificateName) {
+            boolean certificateAllows) {
         this.plainVerifiers = plainVerifiers;
-        this.certificateName = certificateName;
+        this.certificateAllows = certificateAllows;
         this.user = user;
         this.secret = secret;
 
@@ -94,7 +94,7 @@ final class ClientAuth {
             case CERT -> {
                 out.release();
                 // The user is who the certificate's CommonName says (verified against client_tls_ca_file).
-                return user.equals(certificateName) ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
+                return certificateAllows ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
             }
             default -> {
                 out.release();

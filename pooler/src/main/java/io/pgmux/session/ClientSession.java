@@ -10,6 +10,10 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.AuthType;
+import io.pgmux.config.ConnectionKind;
+import io.pgmux.config.HbaMethod;
+import io.pgmux.config.HbaRule;
+import io.pgmux.config.HbaRules;
 import io.pgmux.config.DatabaseEntry;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Setting;
@@ -26,6 +30,8 @@ import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -232,7 +238,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             LOG.info("C: " + describe() + " closing because: " + root.getMessage());
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, root.getMessage());
         } else {
-            LOG.log(Level.FINE, "C: " + describe() + " connection error", root);
+            // A peer resetting its socket is routine; anything else is a bug worth seeing in the log.
+            LOG.log(root instanceof java.io.IOException ? Level.FINE : Level.WARNING,
+                    "C: " + describe() + " connection error", root);
             ctx.close();
         }
     }
@@ -301,9 +309,69 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void startAuth(Secret secret) {
-        auth = new ClientAuth(engine.config().settings().authType(), user, secret, engine.plainVerifiers(),
-                ClientCertificates.commonName(channel));
+        AuthType configured = engine.config().settings().authType();
+        if (configured == AuthType.ANY && database != null && database.user() == null) {
+            LOG.warning("auth_type=any requires forced user");
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONFIG_ERROR);
+            return;
+        }
+        AuthType method = configured;
+        String identMap = null;
+        if (configured == AuthType.HBA) {
+            HbaRule rule = matchHbaRule();
+            if (rule == null || rule.method() == HbaMethod.REJECT) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.LOGIN_REJECTED);
+                return;
+            }
+            identMap = rule.options().map().orElse(null);
+            if (rule.method() == HbaMethod.PEER) {
+                loginAsUnixPeer(identMap);
+                return;
+            }
+            method = switch (rule.method()) {
+                case TRUST -> AuthType.TRUST;
+                case MD5 -> AuthType.MD5;
+                case PASSWORD -> AuthType.PLAIN;
+                case SCRAM_SHA_256 -> AuthType.SCRAM_SHA_256;
+                case CERT -> AuthType.CERT;
+                default -> AuthType.LDAP;
+            };
+        }
+        auth = new ClientAuth(method, user, secret, engine.plainVerifiers(), certificateAllows(identMap));
         continueLogin(auth.start(channel));
+    }
+
+    /** The first auth_hba_file rule for this connection, or null (which rejects it). */
+    private HbaRule matchHbaRule() {
+        HbaRules rules = engine.authRules().hba();
+        if (rules == null) {
+            return null;
+        }
+        InetAddress address = tcp && channel.remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getAddress() : null;
+        return rules.match(tcp ? ConnectionKind.HOST : ConnectionKind.LOCAL, address, tls, databaseName, user,
+                false);
+    }
+
+    /** hba method {@code peer}: the Unix socket peer's OS user must be the user, or be mapped to it. */
+    private void loginAsUnixPeer(String identMap) {
+        String osUser = tcp ? null : OsUsers.nameOf(peerUid);
+        boolean allowed = osUser != null && (identMap == null ? osUser.equals(user)
+                : engine.authRules().ident().allows(identMap, osUser, user));
+        if (!allowed) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.PEER_REJECTED);
+            return;
+        }
+        onAuthenticated();
+    }
+
+    /** For {@code cert}: the verified certificate's CommonName is the user, or is mapped to it. */
+    private boolean certificateAllows(String identMap) {
+        String name = ClientCertificates.commonName(channel);
+        if (name == null) {
+            return false;
+        }
+        return identMap == null ? name.equals(user) : engine.authRules().ident().allows(identMap, name, user);
     }
 
     /** The auth_user that looks up users missing from auth_file: the database's, else the global one. */
@@ -477,7 +545,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void onAuthenticated() {
-        if (auth.scramClientKey() != null) {
+        if (auth != null && auth.scramClientKey() != null) {
             engine.scramKeys().put(user, auth.scramClientKey());
         }
         if (database == null) {

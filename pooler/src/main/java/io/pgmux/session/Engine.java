@@ -38,6 +38,7 @@ public final class Engine {
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
+    private volatile AuthRules authRules = AuthRules.NONE;
     private volatile boolean shuttingDown;
 
     /** Sends a CancelRequest to a server address. */
@@ -91,6 +92,16 @@ public final class Engine {
 
     public AtomicInteger clientCount() {
         return clientCount;
+    }
+
+    /** auth_hba_file and auth_ident_file. */
+    public AuthRules authRules() {
+        return authRules;
+    }
+
+    /** Swaps in newly read hba and ident files. */
+    public void updateAuthRules(AuthRules rules) {
+        this.authRules = rules;
     }
 
     /** SCRAM verifiers derived from plain auth_file passwords. */
