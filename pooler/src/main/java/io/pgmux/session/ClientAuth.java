@@ -89,8 +89,9 @@ final class ClientAuth {
             }
             case CERT -> {
                 out.release();
-                // The user is who the certificate's CommonName says (verified against client_tls_ca_file).
-                return user.equals(certificateName) ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
+                // The user is who the certificate's CommonName says (verified against client_tls_ca_file), and
+                // must be in auth_file as with trust: PgBouncer refuses a mock (unknown) user here too.
+                return secret != null && user.equals(certificateName) ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
             }
             default -> {
                 out.release();
