@@ -93,8 +93,9 @@ final class ClientAuth {
             }
             case CERT -> {
                 out.release();
-                // The user is who the certificate's CommonName says (verified against client_tls_ca_file).
-                return certificateAllows ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
+                // The certificate names the user (directly or by ident map, verified against client_tls_ca_file), and
+                // the user must be in auth_file as with trust: PgBouncer refuses a mock (unknown) user here too.
+                return secret != null && certificateAllows ? Step.OK : fail(PgBouncerErrors.CERT_FAILED);
             }
             default -> {
                 out.release();

@@ -384,9 +384,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(Level.FINE, "server connection error", cause);
-        if (login != null) {
-            login.failed(ServerLogin.CONNECT_FAILED_SQLSTATE, PgBouncerErrors.CONNECT_FAILED);
-        }
+        // A login that fails here keeps the reason already recorded (a failed TLS handshake reports why before its
+        // exception arrives here), and otherwise the default one, "connect failed".
         ctx.close();
     }
 

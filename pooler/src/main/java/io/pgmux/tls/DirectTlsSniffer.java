@@ -2,8 +2,10 @@ package io.pgmux.tls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -41,10 +43,33 @@ public final class DirectTlsSniffer extends ByteToMessageDecoder {
                     ctx.close();
                 }
             });
+            // The check above runs when the handshake completes, but data that came with the client's Finished is
+            // decoded right after it in the same read: the gate drops it unless ALPN postgresql was agreed.
+            ctx.pipeline().addAfter(ctx.name(), "alpn", new AlpnGate(ssl));
             ctx.pipeline().replace(this, "tls", ssl);
             onDirectTls.run();
         } else {
             ctx.pipeline().remove(this);
+        }
+    }
+
+    /** Lets the first decrypted bytes through only under ALPN {@code postgresql}, then steps aside. */
+    private static final class AlpnGate extends ChannelInboundHandlerAdapter {
+        private final SslHandler ssl;
+
+        AlpnGate(SslHandler ssl) {
+            this.ssl = ssl;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (TlsContexts.ALPN_POSTGRESQL.equals(ssl.applicationProtocol())) {
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+            }
         }
     }
 }

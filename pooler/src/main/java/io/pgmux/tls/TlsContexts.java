@@ -63,15 +63,20 @@ public final class TlsContexts {
             throw new SSLException("client_tls_sslmode = " + settings.string(Setting.CLIENT_TLS_SSLMODE)
                     + " needs client_tls_key_file and client_tls_cert_file");
         }
-        SslContextBuilder builder = SslContextBuilder.forServer(new File(cert), new File(key))
-                .protocols(protocols(settings.string(Setting.CLIENT_TLS_PROTOCOLS)))
+        SslContextBuilder builder;
+        try {
+            builder = SslContextBuilder.forServer(new File(cert), new File(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid("client_tls_cert_file / client_tls_key_file", e);
+        }
+        builder.protocols(protocols(settings, Setting.CLIENT_TLS_PROTOCOLS))
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_POSTGRESQL));
         String ca = settings.string(Setting.CLIENT_TLS_CA_FILE);
         if (!isBlank(ca)) {
-            builder.trustManager(new File(ca)).clientAuth(mode.verifiesCertificate()
-                    ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            trust(builder, Setting.CLIENT_TLS_CA_FILE, ca);
+            builder.clientAuth(mode.verifiesCertificate() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         } else if (mode.verifiesCertificate()) {
             throw new SSLException("client_tls_sslmode = verify-ca/verify-full needs client_tls_ca_file");
         }
@@ -90,14 +95,16 @@ public final class TlsContexts {
         if (mode == SslMode.DISABLE) {
             return ServerTls.DISABLED;
         }
+        // Netty 4.2 checks the host name by default; only verify-full does, per connection (ServerTlsNegotiator).
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .protocols(protocols(settings.string(Setting.SERVER_TLS_PROTOCOLS)));
+                .endpointIdentificationAlgorithm(null)
+                .protocols(protocols(settings, Setting.SERVER_TLS_PROTOCOLS));
         String ca = settings.string(Setting.SERVER_TLS_CA_FILE);
         if (mode.verifiesCertificate()) {
             if (isBlank(ca)) {
                 throw new SSLException("server_tls_sslmode = verify-ca/verify-full needs server_tls_ca_file");
             }
-            builder.trustManager(new File(ca));
+            trust(builder, Setting.SERVER_TLS_CA_FILE, ca);
         } else {
             // allow, prefer and require encrypt without checking who answers, as libpq does.
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
@@ -105,10 +112,40 @@ public final class TlsContexts {
         String key = settings.string(Setting.SERVER_TLS_KEY_FILE);
         String cert = settings.string(Setting.SERVER_TLS_CERT_FILE);
         if (!isBlank(key) && !isBlank(cert)) {
-            builder.keyManager(new File(cert), new File(key));
+            try {
+                builder.keyManager(new File(cert), new File(key));
+            } catch (IllegalArgumentException e) {
+                throw invalid("server_tls_cert_file / server_tls_key_file", e);
+            }
         }
         warnIgnored(settings, Setting.SERVER_TLS_CIPHERS, Setting.SERVER_TLS13_CIPHERS);
         return new ServerTls(mode, builder.build());
+    }
+
+    /** The protocols of a {@code *_tls_protocols} setting; an unknown word is an SSLException as a bad file is. */
+    private static String[] protocols(Settings settings, Setting key) throws SSLException {
+        try {
+            return protocols(settings.string(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key.key(), e);
+        }
+    }
+
+    /** Trusts the certificates of a {@code *_tls_ca_file} setting. */
+    private static void trust(SslContextBuilder builder, Setting key, String file) throws SSLException {
+        try {
+            builder.trustManager(new File(file));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key.key(), e);
+        }
+    }
+
+    /**
+     * Netty reports unreadable key and certificate files as IllegalArgumentException: made an SSLException naming
+     * the setting, as PgBouncer does, so that start and RELOAD treat it as the TLS error it is.
+     */
+    private static SSLException invalid(String settings, IllegalArgumentException e) {
+        return new SSLException("invalid " + settings + ": " + e.getMessage(), e);
     }
 
     /** PgBouncer's protocol words: secure (TLS 1.2 and 1.3), all, legacy, or a list such as tlsv1.2,tlsv1.3. */

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -53,8 +54,25 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
     }
 
     private static TestPostgres start() {
+        return start(EmbeddedPostgres.builder(), List.of(
+                "local all all trust",
+                "host all postgres 127.0.0.1/32 trust",
+                "host all postgres ::1/128 trust",
+                "host all " + MD5_USER + " 127.0.0.1/32 md5",
+                "host all " + PLAIN_USER + " 127.0.0.1/32 password",
+                "host all " + MD5_USER + " ::1/128 md5",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all ::1/128 scram-sha-256"));
+    }
+
+    /**
+     * Starts a server from {@code builder} (with the settings every test server has added), creates the users and
+     * the test database (and {@code extraDatabases}), and installs {@code hba} as its pg_hba.conf.
+     */
+    static TestPostgres start(EmbeddedPostgres.Builder builder, List<String> hba, String... extraDatabases) {
+        EmbeddedPostgres pg = null;
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            pg = builder
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
@@ -67,6 +85,9 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
                 st.execute("SET password_encryption = 'md5'");
                 st.execute("CREATE ROLE " + MD5_USER + " LOGIN PASSWORD '" + MD5_PASSWORD + "'");
                 st.execute("CREATE DATABASE " + DATABASE);
+                for (String db : extraDatabases) {
+                    st.execute("CREATE DATABASE " + db);
+                }
                 st.execute("CREATE ROLE " + PLAIN_USER + " LOGIN PASSWORD '" + PLAIN_PASSWORD + "'");
                 st.execute("GRANT ALL ON DATABASE " + DATABASE + " TO " + SCRAM_USER + ", " + MD5_USER + ", "
                         + PLAIN_USER);
@@ -76,21 +97,12 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
                     rs.next();
                     scramSecret = rs.getString(1);
                 }
-                Path hba;
+                Path hbaFile;
                 try (ResultSet rs = st.executeQuery("SHOW hba_file")) {
                     rs.next();
-                    hba = Path.of(rs.getString(1));
+                    hbaFile = Path.of(rs.getString(1));
                 }
-                Files.writeString(hba, String.join("\n",
-                        "local all all trust",
-                        "host all postgres 127.0.0.1/32 trust",
-                        "host all postgres ::1/128 trust",
-                        "host all " + MD5_USER + " 127.0.0.1/32 md5",
-                        "host all " + PLAIN_USER + " 127.0.0.1/32 password",
-                        "host all " + MD5_USER + " ::1/128 md5",
-                        "host all all 127.0.0.1/32 scram-sha-256",
-                        "host all all ::1/128 scram-sha-256",
-                        ""));
+                Files.writeString(hbaFile, String.join("\n", hba) + "\n");
                 st.execute("SELECT pg_reload_conf()");
                 try (Connection db = DriverManager.getConnection(
                         "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE, "postgres", "");
@@ -99,7 +111,14 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
                 }
                 return new TestPostgres(pg, scramSecret);
             }
-        } catch (IOException | SQLException e) {
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (pg != null) {
+                try {
+                    pg.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw new IllegalStateException("cannot start the test PostgreSQL", e);
         }
     }

@@ -51,6 +51,20 @@ public final class RawPgClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A client on a socket that is already connected, such as a TLS socket after its handshake; it gets the same
+     * read timeout, and closing the client closes it.
+     */
+    public static RawPgClient over(Socket socket) throws IOException {
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        return new RawPgClient(socket);
+    }
+
+    /** The socket under this client (a TLS test upgrades it after SSLRequest). */
+    public Socket socket() {
+        return socket;
+    }
+
     /** A backend message: its type byte and its body (the bytes after the length). */
     public record Message(char type, byte[] body) {
         /** The body as an int32 at the given offset (Authentication codes, BackendKeyData). */
