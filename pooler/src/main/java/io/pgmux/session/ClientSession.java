@@ -83,7 +83,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long requestStartNanos;
     /** Last data from the client or end of a request (client_idle_timeout, idle_transaction_timeout). */
     private long lastActivityNanos = System.nanoTime();
-    /** When the server's transaction began (transaction_timeout), 0 outside one. */
+    /**
+     * When the first request since the server was last idle (ReadyForQuery {@code I}) was sent, 0 while it is idle:
+     * the start of the transaction, explicit or not, as PgBouncer counts it for transaction_timeout.
+     */
     private long transactionStartNanos;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
@@ -736,6 +739,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ServerConnection s = server;
         if (s == null || s.readyForQueryCount() - serverReadyBaseline == requestsSent) {
             requestStartNanos = System.nanoTime();
+            if (transactionStartNanos == 0) {
+                transactionStartNanos = requestStartNanos;
+            }
         }
         requestsSent++;
     }
@@ -784,9 +790,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         lastActivityNanos = System.nanoTime();
         PoolMode mode = pool.settings().poolMode();
         if (s.txStatus() != MessageType.TX_IDLE) {
-            if (transactionStartNanos == 0) {
-                transactionStartNanos = lastActivityNanos;
-            }
             if (mode == PoolMode.STATEMENT) {
                 server = null;
                 s.close(PgBouncerErrors.STATEMENT_MODE_TRANSACTION);
@@ -810,25 +813,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         PoolSettings settings = pool.settings();
         ServerConnection s = server;
         boolean busy = s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent;
-        if (busy) {
-            if (expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
-                dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
-            }
-            return;
+        boolean inTransaction = s != null && transactionStartNanos != 0;
+        if (busy && expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
+            dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
+        } else if (inTransaction && expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
+            // Whether a statement runs or not: a transaction of short statements ends on time too.
+            dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT);
+        } else if (!busy) {
+            maintainIdle(nowNanos, s, inTransaction);
         }
-        if (s != null && s.closeNeeded() && settings.fastClose() && serverReady && transactionStartNanos == 0) {
-            dropWithServer(Pool.CONFIGURATION_CHANGED);
-            return;
-        }
-        if (s != null && transactionStartNanos != 0) {
-            if (expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
-                dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT);
-            } else if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
+    }
+
+    /** The timeouts of a client with no request in flight, in a transaction or not. */
+    private void maintainIdle(long nowNanos, ServerConnection s, boolean inTransaction) {
+        PoolSettings settings = pool.settings();
+        if (inTransaction) {
+            if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
                 dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT);
             }
-            return;
-        }
-        if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
+        } else if (s != null && s.closeNeeded() && settings.fastClose() && serverReady) {
+            dropWithServer(Pool.CONFIGURATION_CHANGED);
+        } else if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_IDLE_TIMEOUT);
         }
     }
