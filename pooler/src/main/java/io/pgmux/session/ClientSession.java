@@ -267,11 +267,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientSession target = engine.cancels().find(cancel.processId(), cancel.secretKey());
         ServerConnection s = target != null ? target.server : null;
         if (s != null) {
-            SocketAddress address = s.channel().remoteAddress();
-            engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey(),
-                    engine.config().settings().duration(Setting.CANCEL_WAIT_TIMEOUT));
+            sendCancel(s);
         }
         channel.close();
+    }
+
+    /** Sends PostgreSQL a CancelRequest for what the server runs now, on a connection of its own. */
+    private void sendCancel(ServerConnection s) {
+        SocketAddress address = s.channel().remoteAddress();
+        engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey(),
+                engine.config().settings().duration(Setting.CANCEL_WAIT_TIMEOUT));
     }
 
     private void onStartupMessage(StartupPacket.StartupMessage startup) {
@@ -815,10 +820,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         boolean busy = s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent;
         boolean inTransaction = s != null && transactionStartNanos != 0;
         if (busy && expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
-            dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
+            dropWithServer(PgBouncerErrors.QUERY_TIMEOUT, true);
         } else if (inTransaction && expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
             // Whether a statement runs or not: a transaction of short statements ends on time too.
-            dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT);
+            dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT, busy);
         } else if (!busy) {
             maintainIdle(nowNanos, s, inTransaction);
         }
@@ -829,10 +834,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         PoolSettings settings = pool.settings();
         if (inTransaction) {
             if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
-                dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT);
+                dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT, false);
             }
         } else if (s != null && s.closeNeeded() && settings.fastClose() && serverReady) {
-            dropWithServer(Pool.CONFIGURATION_CHANGED);
+            dropWithServer(Pool.CONFIGURATION_CHANGED, false);
         } else if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_IDLE_TIMEOUT);
         }
@@ -842,11 +847,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return !timeout.isZero() && elapsedNanos > timeout.toNanos();
     }
 
-    /** A timeout on a linked server: the server is closed (its state is unknown) and the client told why. */
-    private void dropWithServer(String reason) {
+    /**
+     * A timeout on a linked server: the server is closed (its state is unknown) and the client told why. A statement
+     * still running is cancelled first: PostgreSQL does not notice a closed connection while it executes, so the
+     * backend would go on working for nobody, past pool_size, until the statement ends.
+     */
+    private void dropWithServer(String reason, boolean running) {
         ServerConnection s = server;
         server = null;
         if (s != null) {
+            if (running) {
+                sendCancel(s);
+            }
             s.close(reason);
         }
         fail(PgBouncerErrors.PROTOCOL_VIOLATION, reason);
