@@ -44,6 +44,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
     private long lastUsedNanos = createdNanos;
+    /** A client's request has run on this server: with server_check_delay 0 it is checked before every reuse. */
+    private boolean served;
     /** A ReadyForQuery was relayed in the current read: the owner decides whether the server goes back. */
     private boolean readyForQuerySeen;
 
@@ -127,7 +129,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return System.nanoTime() - createdNanos;
     }
 
-    /** When the server last became idle. */
+    /** When the server last became idle, or finished its login. */
     public long lastUsedNanos() {
         return lastUsedNanos;
     }
@@ -140,10 +142,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         closeNeeded = true;
     }
 
-    /** True when the server sat idle past server_check_delay and the pool has a check query. */
+    /**
+     * True when the pool has a check query and the server sat idle past server_check_delay, or, with a delay of 0,
+     * has served a request before. A server fresh from its login is not checked, as in PgBouncer (its login just
+     * proved it works): if it were, a check query that fails would drop every new server too, and the client would
+     * wait forever while pgmux opened server after server.
+     */
     boolean needsCheck(long nowNanos) {
         long delay = pool.settings().checkDelay().toNanos();
-        return pool.settings().checkQuery() != null && (delay == 0 || nowNanos - lastUsedNanos > delay);
+        return pool.settings().checkQuery() != null && (delay == 0 ? served : nowNanos - lastUsedNanos > delay);
     }
 
     // ---- pool transitions ----
@@ -432,6 +439,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void onLoginDone(ChannelHandlerContext ctx) {
         login = null;
+        lastUsedNanos = System.nanoTime();
         // From here on the relay reads raw buffers; bytes already buffered flow on as one buffer.
         ctx.pipeline().remove(TypedFrameDecoder.class);
         pool.onServerLogin(this);
@@ -506,6 +514,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     readyForQueryCount--;
                     then.run();
                 } else if (client != null) {
+                    served = true;
                     readyForQuerySeen = true;
                 }
             }
