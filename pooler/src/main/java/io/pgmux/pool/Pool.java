@@ -225,8 +225,20 @@ public final class Pool {
             }
             openServer(0, limit);
         }
-        while (limits.poolCount() < settings.minPoolSize()) {
-            if (!openServer(Math.floorMod(limits.poolCount(), loops.length), settings.minPoolSize())) {
+        keepMinPoolSize();
+    }
+
+    /**
+     * Opens servers up to min_pool_size, which pool_size caps, while the pool has clients or a forced user, as
+     * PgBouncer does.
+     */
+    private void keepMinPoolSize() {
+        int minPoolSize = Math.min(settings.minPoolSize(), settings.poolSize());
+        if (clientCount.get() == 0 && settings.database().user() == null) {
+            return;
+        }
+        while (limits.poolCount() < minPoolSize) {
+            if (!openServer(Math.floorMod(limits.poolCount(), loops.length), minPoolSize)) {
                 break;
             }
         }
