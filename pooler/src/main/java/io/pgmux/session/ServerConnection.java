@@ -374,9 +374,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             pool.onServerLoginFailed(login.failureSqlState(), login.failureMessage());
         }
         ClientSession owner = client;
-        client = null;
         if (owner != null) {
-            owner.loop().execute(() -> owner.onServerLost(this));
+            // Unlinked on the client's loop, after the reads still queued there: the server's last words (the FATAL
+            // that says why it went) reach the client before pgmux's own error, as in PgBouncer.
+            owner.loop().execute(() -> {
+                client = null;
+                owner.onServerLost(this);
+            });
         }
         pool.onServerClosed(this);
     }
