@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgmux.config.PoolMode;
@@ -385,10 +386,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         pool.onServerClosed(this);
     }
 
-    /** The TCP or Unix socket connect failed: the pool counts a failed login. Runs on the server's loop. */
-    public void onConnectFailed() {
+    /**
+     * The TCP or Unix socket connect failed, or got no answer within server_connect_timeout: the pool counts a
+     * failed login, with PgBouncer's text for each. Runs on the server's loop.
+     */
+    public void onConnectFailed(Throwable cause) {
         state = ServerState.CLOSED;
-        pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONNECT_FAILED);
+        pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, cause instanceof ConnectTimeoutException
+                ? PgBouncerErrors.CONNECT_TIMEOUT : PgBouncerErrors.CONNECT_FAILED);
         pool.onServerClosed(this);
     }
 
