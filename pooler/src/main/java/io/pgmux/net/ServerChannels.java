@@ -74,7 +74,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         bootstrap.connect(address).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warning("S: " + pool.key() + " connect to " + address + " failed: " + f.cause().getMessage());
-                connection.onConnectFailed();
+                connection.onConnectFailed(f.cause());
             }
         });
     }

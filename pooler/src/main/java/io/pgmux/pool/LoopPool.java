@@ -14,6 +14,8 @@ final class LoopPool {
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     /** Every open server of the pool on this loop, idle or not. */
     private final Set<ServerConnection> all = new HashSet<>();
+    /** Servers the janitor of this loop took off the idle list to close, until they are gone. */
+    private final Set<ServerConnection> retiring = new HashSet<>();
     private final boolean roundRobin;
 
     LoopPool(boolean roundRobin) {
@@ -37,6 +39,15 @@ final class LoopPool {
     boolean closed(ServerConnection server) {
         all.remove(server);
         return idle.remove(server);
+    }
+
+    void retiring(ServerConnection server) {
+        retiring.add(server);
+    }
+
+    /** Forgets a retiring server that is gone; returns whether it was retiring. */
+    boolean retired(ServerConnection server) {
+        return retiring.remove(server);
     }
 
     Collection<ServerConnection> allServers() {

@@ -39,6 +39,8 @@ public final class Pool {
     private final AtomicIntegerArray idleCounts;
     private final AtomicInteger clientCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** Idle servers the janitors of the loops are closing and that are not gone yet (still in the pool count). */
+    private final AtomicInteger retiring = new AtomicInteger();
 
     /** Startup parameters of the first server that logged in: the base of every client's welcome. */
     private volatile Map<String, String> welcomeParams;
@@ -189,6 +191,9 @@ public final class Pool {
             idleCounts.decrementAndGet(loopIndex);
         }
         limits.release();
+        if (loopPools[loopIndex].retired(server)) {
+            retiring.decrementAndGet();
+        }
         if (!waiters.isEmpty() && recentLoginFailure() == null) {
             openServer(loopIndex, settings.poolSize());
         }
@@ -225,8 +230,20 @@ public final class Pool {
             }
             openServer(0, limit);
         }
-        while (limits.poolCount() < settings.minPoolSize()) {
-            if (!openServer(Math.floorMod(limits.poolCount(), loops.length), settings.minPoolSize())) {
+        keepMinPoolSize();
+    }
+
+    /**
+     * Opens servers up to min_pool_size, which pool_size caps, while the pool has clients or a forced user, as
+     * PgBouncer does.
+     */
+    private void keepMinPoolSize() {
+        int minPoolSize = Math.min(settings.minPoolSize(), settings.poolSize());
+        if (clientCount.get() == 0 && settings.database().user() == null) {
+            return;
+        }
+        while (limits.poolCount() < minPoolSize) {
+            if (!openServer(Math.floorMod(limits.poolCount(), loops.length), minPoolSize)) {
                 break;
             }
         }
@@ -247,24 +264,18 @@ public final class Pool {
             return;
         }
         List<ServerConnection> expired = null;
-        int keep = limits.poolCount() - settings.minPoolSize();
         for (ServerConnection server : loopPool.idleServers()) {
-            if (server.closeNeeded()) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                expired.add(server);
-                continue;
+            boolean close = server.closeNeeded() || expired(server.ageNanos(), settings.serverLifetime().toNanos());
+            if (close) {
+                retiring.incrementAndGet();
+            } else if (expired(nowNanos - server.lastUsedNanos(), settings.serverIdleTimeout().toNanos())) {
+                close = mayRetireIdle();
             }
-            boolean tooOld = expired(server.ageNanos(), settings.serverLifetime().toNanos());
-            boolean idleTooLong = keep > 0 && expired(nowNanos - server.lastUsedNanos(),
-                    settings.serverIdleTimeout().toNanos());
-            if (tooOld || idleTooLong) {
+            if (close) {
                 if (expired == null) {
                     expired = new ArrayList<>();
                 }
                 expired.add(server);
-                keep--;
             }
         }
         if (expired != null) {
@@ -273,6 +284,7 @@ public final class Pool {
                 if (loopPool.closed(server)) {
                     idleCounts.decrementAndGet(loopIndex);
                 }
+                loopPool.retiring(server);
                 server.close(server.closeNeeded() ? CONFIGURATION_CHANGED
                         : expired(server.ageNanos(), settings.serverLifetime().toNanos())
                         ? "server lifetime over" : "server idle timeout");
@@ -290,6 +302,22 @@ public final class Pool {
             LoopPool loopPool = loopPools[i];
             loops[i].execute(() -> loopPool.allServers().forEach(ServerConnection::markCloseNeeded));
         }
+    }
+
+    /**
+     * Counts one more idle server as retiring if the servers not retiring yet are more than min_pool_size. The loops
+     * decide at the same time, each for its own idle servers: without this count two of them could each see room
+     * for one more close and go below min_pool_size together.
+     */
+    private boolean mayRetireIdle() {
+        int n;
+        do {
+            n = retiring.get();
+            if (limits.poolCount() - n <= settings.minPoolSize()) {
+                return false;
+            }
+        } while (!retiring.compareAndSet(n, n + 1));
+        return true;
     }
 
     /** A loop that holds an idle server of this pool, or -1. */

@@ -95,7 +95,8 @@ public final class PoolRegistry {
             String serverUser) {
         Settings s = config.settings();
         UserEntry user = config.user(serverUser).orElse(null);
-        int poolSize = firstSet(database.poolSize(), user != null ? user.poolSize() : -1,
+        // As in PgBouncer, the user's pool_size and reserve_pool_size win over the database's.
+        int poolSize = firstSet(user != null ? user.poolSize() : -1, database.poolSize(),
                 s.integer(Setting.DEFAULT_POOL_SIZE));
         if (poolSize == 0) {
             // PgBouncer 1.24+: 0 means no limit.
@@ -106,7 +107,7 @@ public final class PoolRegistry {
         String checkQuery = s.string(Setting.SERVER_CHECK_QUERY);
         return new PoolSettings(database, serverUser, serverCredentials(database, authFile, serverUser),
                 poolSize,
-                firstSet(database.reservePool(), user != null ? user.reservePoolSize() : -1,
+                firstSet(user != null ? user.reservePoolSize() : -1, database.reservePool(),
                         s.integer(Setting.RESERVE_POOL_SIZE)),
                 s.duration(Setting.RESERVE_POOL_TIMEOUT),
                 firstSet(database.minPoolSize(), -1, s.integer(Setting.MIN_POOL_SIZE)),

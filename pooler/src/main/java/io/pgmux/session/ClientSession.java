@@ -89,7 +89,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long requestStartNanos;
     /** Last data from the client or end of a request (client_idle_timeout, idle_transaction_timeout). */
     private long lastActivityNanos = System.nanoTime();
-    /** When the server's transaction began (transaction_timeout), 0 outside one. */
+    /**
+     * When the first request since the server was last idle (ReadyForQuery {@code I}) was sent, 0 while it is idle:
+     * the start of the transaction, explicit or not, as PgBouncer counts it for transaction_timeout.
+     */
     private long transactionStartNanos;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
@@ -272,11 +275,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ClientSession target = engine.cancels().find(cancel.processId(), cancel.secretKey());
         ServerConnection s = target != null ? target.server : null;
         if (s != null) {
-            SocketAddress address = s.channel().remoteAddress();
-            engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey(),
-                    engine.config().settings().duration(Setting.CANCEL_WAIT_TIMEOUT));
+            sendCancel(s);
         }
         channel.close();
+    }
+
+    /** Sends PostgreSQL a CancelRequest for what the server runs now, on a connection of its own. */
+    private void sendCancel(ServerConnection s) {
+        SocketAddress address = s.channel().remoteAddress();
+        engine.cancelSender().send(address, channel.eventLoop(), s.backendPid(), s.backendKey(),
+                engine.config().settings().duration(Setting.CANCEL_WAIT_TIMEOUT));
     }
 
     private void onStartupMessage(StartupPacket.StartupMessage startup) {
@@ -804,6 +812,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ServerConnection s = server;
         if (s == null || s.readyForQueryCount() - serverReadyBaseline == requestsSent) {
             requestStartNanos = System.nanoTime();
+            if (transactionStartNanos == 0) {
+                transactionStartNanos = requestStartNanos;
+            }
         }
         requestsSent++;
     }
@@ -852,9 +863,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         lastActivityNanos = System.nanoTime();
         PoolMode mode = pool.settings().poolMode();
         if (s.txStatus() != MessageType.TX_IDLE) {
-            if (transactionStartNanos == 0) {
-                transactionStartNanos = lastActivityNanos;
-            }
             if (mode == PoolMode.STATEMENT) {
                 server = null;
                 s.close(PgBouncerErrors.STATEMENT_MODE_TRANSACTION);
@@ -878,25 +886,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         PoolSettings settings = pool.settings();
         ServerConnection s = server;
         boolean busy = s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent;
-        if (busy) {
-            if (expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
-                dropWithServer(PgBouncerErrors.QUERY_TIMEOUT);
+        boolean inTransaction = s != null && transactionStartNanos != 0;
+        if (busy && expired(nowNanos - requestStartNanos, settings.queryTimeout())) {
+            dropWithServer(PgBouncerErrors.QUERY_TIMEOUT, true);
+        } else if (inTransaction && expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
+            // Whether a statement runs or not: a transaction of short statements ends on time too.
+            dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT, busy);
+        } else if (!busy) {
+            maintainIdle(nowNanos, s, inTransaction);
+        }
+    }
+
+    /** The timeouts of a client with no request in flight, in a transaction or not. */
+    private void maintainIdle(long nowNanos, ServerConnection s, boolean inTransaction) {
+        PoolSettings settings = pool.settings();
+        if (inTransaction) {
+            if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
+                dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT, false);
             }
-            return;
-        }
-        if (s != null && s.closeNeeded() && settings.fastClose() && serverReady && transactionStartNanos == 0) {
-            dropWithServer(Pool.CONFIGURATION_CHANGED);
-            return;
-        }
-        if (s != null && transactionStartNanos != 0) {
-            if (expired(nowNanos - transactionStartNanos, settings.transactionTimeout())) {
-                dropWithServer(PgBouncerErrors.TRANSACTION_TIMEOUT);
-            } else if (expired(nowNanos - lastActivityNanos, settings.idleTransactionTimeout())) {
-                dropWithServer(PgBouncerErrors.IDLE_TRANSACTION_TIMEOUT);
-            }
-            return;
-        }
-        if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
+        } else if (s != null && s.closeNeeded() && settings.fastClose() && serverReady) {
+            dropWithServer(Pool.CONFIGURATION_CHANGED, false);
+        } else if (expired(nowNanos - lastActivityNanos, settings.clientIdleTimeout())) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CLIENT_IDLE_TIMEOUT);
         }
     }
@@ -905,11 +915,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return !timeout.isZero() && elapsedNanos > timeout.toNanos();
     }
 
-    /** A timeout on a linked server: the server is closed (its state is unknown) and the client told why. */
-    private void dropWithServer(String reason) {
+    /**
+     * A timeout on a linked server: the server is closed (its state is unknown) and the client told why. A statement
+     * still running is cancelled first: PostgreSQL does not notice a closed connection while it executes, so the
+     * backend would go on working for nobody, past pool_size, until the statement ends.
+     */
+    private void dropWithServer(String reason, boolean running) {
         ServerConnection s = server;
         server = null;
         if (s != null) {
+            if (running) {
+                sendCancel(s);
+            }
             s.close(reason);
         }
         fail(PgBouncerErrors.PROTOCOL_VIOLATION, reason);

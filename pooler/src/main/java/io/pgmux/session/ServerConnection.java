@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgmux.config.PoolMode;
@@ -44,6 +45,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
     private long lastUsedNanos = createdNanos;
+    /** A client's request has run on this server: with server_check_delay 0 it is checked before every reuse. */
+    private boolean served;
     /** A ReadyForQuery was relayed in the current read: the owner decides whether the server goes back. */
     private boolean readyForQuerySeen;
 
@@ -127,7 +130,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return System.nanoTime() - createdNanos;
     }
 
-    /** When the server last became idle. */
+    /** When the server last became idle, or finished its login. */
     public long lastUsedNanos() {
         return lastUsedNanos;
     }
@@ -140,10 +143,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         closeNeeded = true;
     }
 
-    /** True when the server sat idle past server_check_delay and the pool has a check query. */
+    /**
+     * True when the pool has a check query and the server sat idle past server_check_delay, or, with a delay of 0,
+     * has served a request before. A server fresh from its login is not checked, as in PgBouncer (its login just
+     * proved it works): if it were, a check query that fails would drop every new server too, and the client would
+     * wait forever while pgmux opened server after server.
+     */
     boolean needsCheck(long nowNanos) {
         long delay = pool.settings().checkDelay().toNanos();
-        return pool.settings().checkQuery() != null && (delay == 0 || nowNanos - lastUsedNanos > delay);
+        return pool.settings().checkQuery() != null && (delay == 0 ? served : nowNanos - lastUsedNanos > delay);
     }
 
     // ---- pool transitions ----
@@ -367,17 +375,25 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             pool.onServerLoginFailed(login.failureSqlState(), login.failureMessage());
         }
         ClientSession owner = client;
-        client = null;
         if (owner != null) {
-            owner.loop().execute(() -> owner.onServerLost(this));
+            // Unlinked on the client's loop, after the reads still queued there: the server's last words (the FATAL
+            // that says why it went) reach the client before pgmux's own error, as in PgBouncer.
+            owner.loop().execute(() -> {
+                client = null;
+                owner.onServerLost(this);
+            });
         }
         pool.onServerClosed(this);
     }
 
-    /** The TCP or Unix socket connect failed: the pool counts a failed login. Runs on the server's loop. */
-    public void onConnectFailed() {
+    /**
+     * The TCP or Unix socket connect failed, or got no answer within server_connect_timeout: the pool counts a
+     * failed login, with PgBouncer's text for each. Runs on the server's loop.
+     */
+    public void onConnectFailed(Throwable cause) {
         state = ServerState.CLOSED;
-        pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONNECT_FAILED);
+        pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, cause instanceof ConnectTimeoutException
+                ? PgBouncerErrors.CONNECT_TIMEOUT : PgBouncerErrors.CONNECT_FAILED);
         pool.onServerClosed(this);
     }
 
@@ -431,6 +447,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void onLoginDone(ChannelHandlerContext ctx) {
         login = null;
+        lastUsedNanos = System.nanoTime();
         // From here on the relay reads raw buffers; bytes already buffered flow on as one buffer.
         ctx.pipeline().remove(TypedFrameDecoder.class);
         pool.onServerLogin(this);
@@ -505,6 +522,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     readyForQueryCount--;
                     then.run();
                 } else if (client != null) {
+                    served = true;
                     readyForQuerySeen = true;
                 }
             }

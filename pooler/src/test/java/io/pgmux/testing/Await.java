@@ -29,4 +29,20 @@ public final class Await {
             Thread.sleep(POLL_MILLIS);
         }
     }
+
+    /**
+     * Returns once {@code condition} has held throughout {@code period}: for what must not happen (a client served
+     * too early, a server opened past a limit) within a time the janitor runs in.
+     *
+     * @throws AssertionError naming {@code what} as soon as it does not hold
+     */
+    public static void during(Duration period, String what, Condition condition) throws Exception {
+        long end = System.nanoTime() + period.toNanos();
+        do {
+            if (!condition.holds()) {
+                throw new AssertionError("no longer true: " + what);
+            }
+            Thread.sleep(POLL_MILLIS);
+        } while (System.nanoTime() - end < 0);
+    }
 }
