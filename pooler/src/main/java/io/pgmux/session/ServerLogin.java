@@ -79,9 +79,10 @@ public final class ServerLogin {
                 }
                 case MessageType.AUTH_SASL -> startScram(ctx, body);
                 case MessageType.AUTH_SASL_CONTINUE -> {
-                    byte[] serverFirst = remaining(body);
-                    ByteBuf out = ctx.alloc().buffer(256);
-                    PgMessages.saslResponse(out, scram.clientFinal(serverFirst));
+                    // The reply is computed before its buffer exists: a refused server-first-message throws.
+                    byte[] clientFinal = scram.clientFinal(remaining(body));
+                    ByteBuf out = ctx.alloc().buffer(clientFinal.length + 8);
+                    PgMessages.saslResponse(out, clientFinal);
                     ctx.writeAndFlush(out, ctx.voidPromise());
                 }
                 case MessageType.AUTH_SASL_FINAL -> scram.verifyServerFinal(remaining(body));
