@@ -398,6 +398,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             case MessageType.AUTHENTICATION -> login.onAuthenticationRequest(ctx, body);
             case MessageType.PARAMETER_STATUS -> putParameter(body);
             case MessageType.BACKEND_KEY_DATA -> {
+                if (body.readableBytes() < 8) {
+                    login.failed(ServerLogin.CONNECT_FAILED_SQLSTATE, "bad cancel key");
+                    ctx.close();
+                    return;
+                }
                 backendPid = body.readInt();
                 backendKey = body.readInt();
             }
