@@ -393,6 +393,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     // ---- login ----
 
     private void onLoginMessage(ChannelHandlerContext ctx, LoginMessage message) {
+        if (login.hasFailed()) {
+            // Closing: a ReadyForQuery read in the same batch as the failure must not make this server usable.
+            return;
+        }
         ByteBuf body = message.body();
         switch (message.type()) {
             case MessageType.AUTHENTICATION -> login.onAuthenticationRequest(ctx, body);

@@ -34,6 +34,7 @@ public final class ServerLogin {
     private ScramClientExchange scram;
     /** How far the server's SASL messages have come; they must arrive in this order, each once. */
     private SaslStep saslStep = SaslStep.NONE;
+    private boolean failed;
     private String failureSqlState = CONNECT_FAILED_SQLSTATE;
     private String failureMessage = PgBouncerErrors.CONNECT_FAILED;
 
@@ -62,7 +63,13 @@ public final class ServerLogin {
         return failureMessage;
     }
 
+    /** True once the login has failed: the connection is closing and the server is not to be believed further. */
+    boolean hasFailed() {
+        return failed;
+    }
+
     void failed(String sqlState, String message) {
+        this.failed = true;
         this.failureSqlState = sqlState != null ? sqlState : CONNECT_FAILED_SQLSTATE;
         this.failureMessage = message != null ? message : "login failed";
     }
