@@ -87,6 +87,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long transactionStartNanos;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
+    /** The client was sent its FATAL error and is being closed; nothing it sends is processed any more. */
+    private boolean failed;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
 
@@ -161,6 +163,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (failed) {
+            // Refused and closing: what the client pipelined behind the refused message is not looked at.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof StartupPacket packet) {
             onStartupPacket(packet);
         } else if (msg instanceof LoginMessage message) {
@@ -856,6 +863,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** Sends a FATAL error with PgBouncer's text and closes this client only. */
     void fail(String sqlState, String message) {
+        failed = true;
         if (state == ClientState.CLOSED || !channel.isActive()) {
             channel.close();
             return;
