@@ -66,6 +66,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean serverReady;
     private long cancelKey;
     private boolean counted;
+    /** This client takes one of max_client_conn's places (engine count) and one in its pool's client count. */
+    private boolean holdsClientSlot;
+    private boolean holdsPoolSlot;
     private ScheduledFuture<?> loginTimeout;
     /** The auth_query to run on the next server assigned (login of a user missing from auth_file). */
     private String authQuery;
@@ -144,6 +147,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel = ctx.channel();
         loopIndex = engine.loopIndex(channel.eventLoop());
         engine.loopClients(loopIndex).add(this);
+        // A closed socket frees its max_client_conn place at once: channelInactive is a task that, with io_uring
+        // under a burst of connections, may run a second later, and the place would refuse new clients meanwhile.
+        channel.closeFuture().addListener(f -> releaseSlots());
     }
 
     @Override
@@ -211,12 +217,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (cancelKey != 0) {
             engine.cancels().unregister(cancelKey);
         }
-        if (counted) {
-            engine.clientCount().decrementAndGet();
-            if (pool != null) {
-                pool.clientCount().decrementAndGet();
-            }
-        }
+        releaseSlots();
         if (waiter != null) {
             waiter.cancel();
             waiter = null;
@@ -280,6 +281,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void onStartupMessage(StartupPacket.StartupMessage startup) {
         counted = true;
+        holdsClientSlot = true;
         int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
         if (engine.clientCount().incrementAndGet() > maxClients) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
@@ -496,6 +498,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel.write(ok, channel.voidPromise());
         pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
         pool.clientCount().incrementAndGet();
+        holdsPoolSlot = true;
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
         Map<String, String> welcome = pool.welcomeParams();
@@ -872,6 +875,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel.config().setAutoRead(false);
         channel.writeAndFlush(PgMessages.fatal(channel.alloc(), sqlState, message))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Gives back this client's places in the client counts, once; on close and again on channelInactive. */
+    private void releaseSlots() {
+        if (holdsClientSlot) {
+            holdsClientSlot = false;
+            engine.clientCount().decrementAndGet();
+        }
+        if (holdsPoolSlot) {
+            holdsPoolSlot = false;
+            pool.clientCount().decrementAndGet();
+        }
     }
 
     private void releasePending() {
