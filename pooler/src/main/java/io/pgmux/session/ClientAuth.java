@@ -151,10 +151,11 @@ final class ClientAuth {
 
     private Step scramFirst(Channel channel, ByteBuf body) {
         String mechanism = cstring(body);
-        if (!SCRAM.equals(mechanism) || body.readableBytes() < 4) {
+        if (!SCRAM.equals(mechanism)) {
             return fail(PgBouncerErrors.SASL_BAD_MECHANISM);
         }
-        int length = body.readInt();
+        // The length of the client-first-message must be there and match what follows it exactly.
+        int length = body.readableBytes() >= 4 ? body.readInt() : -1;
         if (length < 0 || length != body.readableBytes()) {
             return fail(PgBouncerErrors.SASL_FAILED);
         }

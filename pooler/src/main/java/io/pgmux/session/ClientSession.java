@@ -72,6 +72,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean serverReady;
     private long cancelKey;
     private boolean counted;
+    /** This client takes one of max_client_conn's places (engine count) and one in its pool's client count. */
+    private boolean holdsClientSlot;
+    private boolean holdsPoolSlot;
     private ScheduledFuture<?> loginTimeout;
     /** The auth_query to run on the next server assigned (login of a user missing from auth_file). */
     private String authQuery;
@@ -96,6 +99,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private long transactionStartNanos;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
+    /** The client was sent its FATAL error and is being closed; nothing it sends is processed any more. */
+    private boolean failed;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
 
@@ -151,6 +156,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel = ctx.channel();
         loopIndex = engine.loopIndex(channel.eventLoop());
         engine.loopClients(loopIndex).add(this);
+        // A closed socket frees its max_client_conn place at once: channelInactive is a task that, with io_uring
+        // under a burst of connections, may run a second later, and the place would refuse new clients meanwhile.
+        channel.closeFuture().addListener(f -> releaseSlots());
     }
 
     @Override
@@ -170,6 +178,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (failed) {
+            // Refused and closing: what the client pipelined behind the refused message is not looked at.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof StartupPacket packet) {
             onStartupPacket(packet);
         } else if (msg instanceof LoginMessage message) {
@@ -213,12 +226,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (cancelKey != 0) {
             engine.cancels().unregister(cancelKey);
         }
-        if (counted) {
-            engine.clientCount().decrementAndGet();
-            if (pool != null) {
-                pool.clientCount().decrementAndGet();
-            }
-        }
+        releaseSlots();
         if (waiter != null) {
             waiter.cancel();
             waiter = null;
@@ -289,6 +297,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void onStartupMessage(StartupPacket.StartupMessage startup) {
         counted = true;
+        holdsClientSlot = true;
         int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
         if (engine.clientCount().incrementAndGet() > maxClients) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
@@ -565,6 +574,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel.write(ok, channel.voidPromise());
         pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
         pool.clientCount().incrementAndGet();
+        holdsPoolSlot = true;
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
         Map<String, String> welcome = pool.welcomeParams();
@@ -941,6 +951,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** Sends a FATAL error with PgBouncer's text and closes this client only. */
     void fail(String sqlState, String message) {
+        failed = true;
         if (state == ClientState.CLOSED || !channel.isActive()) {
             channel.close();
             return;
@@ -949,6 +960,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         channel.config().setAutoRead(false);
         channel.writeAndFlush(PgMessages.fatal(channel.alloc(), sqlState, message))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Gives back this client's places in the client counts, once; on close and again on channelInactive. */
+    private void releaseSlots() {
+        if (holdsClientSlot) {
+            holdsClientSlot = false;
+            engine.clientCount().decrementAndGet();
+        }
+        if (holdsPoolSlot) {
+            holdsPoolSlot = false;
+            pool.clientCount().decrementAndGet();
+        }
     }
 
     private void releasePending() {

@@ -408,11 +408,20 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     // ---- login ----
 
     private void onLoginMessage(ChannelHandlerContext ctx, LoginMessage message) {
+        if (login.hasFailed()) {
+            // Closing: a ReadyForQuery read in the same batch as the failure must not make this server usable.
+            return;
+        }
         ByteBuf body = message.body();
         switch (message.type()) {
             case MessageType.AUTHENTICATION -> login.onAuthenticationRequest(ctx, body);
             case MessageType.PARAMETER_STATUS -> putParameter(body);
             case MessageType.BACKEND_KEY_DATA -> {
+                if (body.readableBytes() < 8) {
+                    login.failed(ServerLogin.CONNECT_FAILED_SQLSTATE, "bad cancel key");
+                    ctx.close();
+                    return;
+                }
                 backendPid = body.readInt();
                 backendKey = body.readInt();
             }

@@ -22,12 +22,19 @@ import java.util.Map;
 public final class ServerLogin {
     /** SQLSTATE for failures that are pgmux's own (connect errors, protocol errors). */
     static final String CONNECT_FAILED_SQLSTATE = PgBouncerErrors.PROTOCOL_VIOLATION;
+    /** An Authentication message too short for its code, or for the salt its code needs. */
+    static final String MALFORMED_REQUEST = "malformed authentication request from server";
+
+    private enum SaslStep { NONE, STARTED, CONTINUED, FINISHED }
 
     private final Map<String, String> startupParameters;
     private final String user;
     private final ServerCredentials credentials;
     private final ScramKeyCache scramKeys;
     private ScramClientExchange scram;
+    /** How far the server's SASL messages have come; they must arrive in this order, each once. */
+    private SaslStep saslStep = SaslStep.NONE;
+    private boolean failed;
     private String failureSqlState = CONNECT_FAILED_SQLSTATE;
     private String failureMessage = PgBouncerErrors.CONNECT_FAILED;
 
@@ -56,13 +63,23 @@ public final class ServerLogin {
         return failureMessage;
     }
 
+    /** True once the login has failed: the connection is closing and the server is not to be believed further. */
+    boolean hasFailed() {
+        return failed;
+    }
+
     void failed(String sqlState, String message) {
+        this.failed = true;
         this.failureSqlState = sqlState != null ? sqlState : CONNECT_FAILED_SQLSTATE;
         this.failureMessage = message != null ? message : "login failed";
     }
 
     /** Answers an Authentication request from the server. */
     void onAuthenticationRequest(ChannelHandlerContext ctx, ByteBuf body) {
+        if (body.readableBytes() < 4) {
+            fail(ctx, MALFORMED_REQUEST);
+            return;
+        }
         int code = body.readInt();
         try {
             switch (code) {
@@ -70,6 +87,10 @@ public final class ServerLogin {
                 }
                 case MessageType.AUTH_CLEARTEXT -> sendPassword(ctx, requirePlain());
                 case MessageType.AUTH_MD5 -> {
+                    if (body.readableBytes() < 4) {
+                        fail(ctx, MALFORMED_REQUEST);
+                        return;
+                    }
                     byte[] salt = new byte[4];
                     body.readBytes(salt);
                     String password = credentials.password();
@@ -77,14 +98,37 @@ public final class ServerLogin {
                             ? password : Md5Password.encrypt(requirePlain(), user);
                     sendPassword(ctx, Md5Password.saltedResponse(hash, salt));
                 }
-                case MessageType.AUTH_SASL -> startScram(ctx, body);
+                case MessageType.AUTH_SASL -> {
+                    if (saslStep != SaslStep.NONE) {
+                        fail(ctx, "protocol error: duplicate AuthenticationSASL message from server");
+                        return;
+                    }
+                    startScram(ctx, body);
+                }
                 case MessageType.AUTH_SASL_CONTINUE -> {
-                    byte[] serverFirst = remaining(body);
-                    ByteBuf out = ctx.alloc().buffer(256);
-                    PgMessages.saslResponse(out, scram.clientFinal(serverFirst));
+                    if (saslStep != SaslStep.STARTED) {
+                        fail(ctx, saslStep == SaslStep.NONE
+                                ? "protocol error: AuthenticationSASLContinue without prior AuthenticationSASL"
+                                : "SCRAM exchange protocol error: received second AuthenticationSASLContinue");
+                        return;
+                    }
+                    saslStep = SaslStep.CONTINUED;
+                    // The reply is computed before its buffer exists: a refused server-first-message throws.
+                    byte[] clientFinal = scram.clientFinal(remaining(body));
+                    ByteBuf out = ctx.alloc().buffer(clientFinal.length + 8);
+                    PgMessages.saslResponse(out, clientFinal);
                     ctx.writeAndFlush(out, ctx.voidPromise());
                 }
-                case MessageType.AUTH_SASL_FINAL -> scram.verifyServerFinal(remaining(body));
+                case MessageType.AUTH_SASL_FINAL -> {
+                    if (saslStep != SaslStep.CONTINUED) {
+                        fail(ctx, saslStep == SaslStep.FINISHED
+                                ? "protocol error: duplicate AuthenticationSASLFinal message from server"
+                                : "protocol error: AuthenticationSASLFinal without prior AuthenticationSASLContinue");
+                        return;
+                    }
+                    saslStep = SaslStep.FINISHED;
+                    scram.verifyServerFinal(remaining(body));
+                }
                 default -> fail(ctx, "unsupported authentication method requested by server: " + code);
             }
         } catch (AuthFailedException e) {
@@ -110,6 +154,7 @@ public final class ServerLogin {
             return;
         }
         scram = scramExchange();
+        saslStep = SaslStep.STARTED;
         ByteBuf out = ctx.alloc().buffer(128);
         PgMessages.saslInitialResponse(out, "SCRAM-SHA-256", scram.clientFirst());
         ctx.writeAndFlush(out, ctx.voidPromise());
