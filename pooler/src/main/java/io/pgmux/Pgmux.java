@@ -154,7 +154,8 @@ public final class Pgmux implements AutoCloseable {
         for (Pool pool : engine.pools().pools()) {
             pool.closeIdleServers();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
+        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         if (pidfile != null) {
             try {
                 Files.deleteIfExists(pidfile);
