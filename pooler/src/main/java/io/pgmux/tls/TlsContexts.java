@@ -1,9 +1,11 @@
 package io.pgmux.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
@@ -22,6 +24,8 @@ public final class TlsContexts {
     private static final Logger LOG = Logger.getLogger(TlsContexts.class.getName());
     /** ALPN name of PostgreSQL 17's direct TLS. */
     public static final String ALPN_POSTGRESQL = "postgresql";
+    /** libtls's cipher keywords, which leave the JDK's defaults in place. */
+    private static final List<String> KEYWORDS = List.of("default", "secure", "fast", "normal", "auto", "all");
 
     private TlsContexts() {
     }
@@ -80,8 +84,8 @@ public final class TlsContexts {
         } else if (mode.verifiesCertificate()) {
             throw new SSLException("client_tls_sslmode = verify-ca/verify-full needs client_tls_ca_file");
         }
-        warnIgnored(settings, Setting.CLIENT_TLS_CIPHERS, Setting.CLIENT_TLS13_CIPHERS,
-                Setting.CLIENT_TLS_ECDHCURVE, Setting.CLIENT_TLS_DHEPARAMS);
+        applyCiphers(builder, settings, Setting.CLIENT_TLS_CIPHERS, Setting.CLIENT_TLS13_CIPHERS);
+        warnIgnored(settings, Setting.CLIENT_TLS_ECDHCURVE, Setting.CLIENT_TLS_DHEPARAMS);
         return new ClientTls(mode, builder.build());
     }
 
@@ -118,7 +122,7 @@ public final class TlsContexts {
                 throw invalid("server_tls_cert_file / server_tls_key_file", e);
             }
         }
-        warnIgnored(settings, Setting.SERVER_TLS_CIPHERS, Setting.SERVER_TLS13_CIPHERS);
+        applyCiphers(builder, settings, Setting.SERVER_TLS_CIPHERS, Setting.SERVER_TLS13_CIPHERS);
         return new ServerTls(mode, builder.build());
     }
 
@@ -168,12 +172,41 @@ public final class TlsContexts {
         return out.stream().distinct().toArray(String[]::new);
     }
 
-    /** Cipher strings are OpenSSL's; the JDK's own defaults are used unless they are left at a keyword. */
+    /**
+     * The cipher settings are OpenSSL cipher lists; each named suite is translated to the JDK's name. Keywords
+     * (default, secure, HIGH, !aNULL ...) cannot be expressed for the JDK: with nothing nameable left, the JDK's own
+     * defaults apply, and whatever was not applied is logged.
+     */
+    private static void applyCiphers(SslContextBuilder builder, Settings settings, Setting tls12, Setting tls13) {
+        List<String> suites = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Setting key : List.of(tls12, tls13)) {
+            String value = settings.string(key);
+            if (value == null || KEYWORDS.contains(value.trim().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            for (String name : value.split("[:,\\s]+")) {
+                String java = name.startsWith("TLS_") ? name : CipherSuiteConverter.toJava(name, "TLS");
+                if (java != null) {
+                    suites.add(java);
+                } else if (!name.isEmpty()) {
+                    skipped.add(name);
+                }
+            }
+        }
+        if (!suites.isEmpty()) {
+            builder.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warning(tls12.key() + "/" + tls13.key() + ": not applied (no JDK equivalent): " + skipped);
+        }
+    }
+
+    /** Settings the JDK's TLS cannot apply per context (curves, DH parameters) are logged when changed. */
     private static void warnIgnored(Settings settings, Setting... keys) {
         for (Setting key : keys) {
             String value = settings.string(key);
-            if (value != null && !value.isBlank() && !List.of("default", "secure", "fast", "normal", "auto",
-                    "all").contains(value.trim().toLowerCase(Locale.ROOT))) {
+            if (value != null && !value.isBlank() && !KEYWORDS.contains(value.trim().toLowerCase(Locale.ROOT))) {
                 LOG.warning(key.key() + " = " + value + " is not applied: pgmux uses the JDK's TLS defaults");
             }
         }
