@@ -3,6 +3,7 @@ package io.pgmux;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.admin.AdminExecutor;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
@@ -16,13 +17,17 @@ import io.pgmux.net.ServerChannels;
 import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.session.AdminConsole;
 import io.pgmux.session.AuthRules;
 import io.pgmux.session.Engine;
+import io.pgmux.session.EngineControl;
+import io.pgmux.session.EngineView;
 import io.pgmux.session.Janitor;
 import io.pgmux.tls.TlsState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +90,10 @@ public final class Pgmux implements AutoCloseable {
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            return new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
+                    new EngineView(engine), new EngineControl(engine, pgmux::reload, pgmux::close)));
+            return pgmux;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
