@@ -221,6 +221,22 @@ class AdminConsoleIT {
         assertTrue(r.output().contains("\npgbouncer|pgbouncer|"), r.output());
     }
 
+    @Test
+    void userPgbouncerOverTheUnixSocketFromPgmuxsOwnOsUserNeedsNoPassword() throws Exception {
+        assumeTrue(ExternalCommand.onPath("psql"), "psql is not on the PATH");
+        ExternalCommand.Result r = ExternalCommand.run(Duration.ofSeconds(30), "not the password", List.of("psql",
+                "-X", "-A", "-t", "-w", "-h", pgmux.dir().toString(), "-p", String.valueOf(pgmux.port()), "-U",
+                "pgbouncer", "-d", "pgbouncer", "-c", "SHOW VERSION"));
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(PgmuxVersion.text() + "\n", r.output());
+    }
+
+    @Test
+    void userPgbouncerOverTcpIsNotLetIn() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> AdminClient.login("pgbouncer", "anything"));
+        assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+    }
+
     private static Map<String, String> testPool(AdminClient admin) throws IOException {
         return admin.query("SHOW POOLS").maps().stream()
                 .filter(r -> PostgresExtension.DATABASE.equals(r.get("database"))
