@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /** A running pgmux: its event loops, listeners and engine. Start one with {@link #start}, stop it with close. */
@@ -84,6 +85,11 @@ public final class Pgmux implements AutoCloseable {
             Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
                     tls, config, authFile);
             engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
+            // Ready before the first client can log in; SHUTDOWN reaches the instance, which exists by then.
+            AtomicReference<Pgmux> started = new AtomicReference<>();
+            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
+                    new EngineView(engine), new EngineControl(engine, () -> reload(engine),
+                            () -> started.get().close())));
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
@@ -91,8 +97,7 @@ public final class Pgmux implements AutoCloseable {
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
             Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile);
-            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
-                    new EngineView(engine), new EngineControl(engine, pgmux::reload, pgmux::close)));
+            started.set(pgmux);
             return pgmux;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -124,6 +129,10 @@ public final class Pgmux implements AutoCloseable {
      * @return true when the new config is in use
      */
     public boolean reload() {
+        return reload(engine);
+    }
+
+    private static boolean reload(Engine engine) {
         Path file = engine.config().file();
         try {
             PgBouncerConfig config = ConfigLoader.load(file, LOG::warning);

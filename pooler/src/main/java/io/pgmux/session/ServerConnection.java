@@ -93,7 +93,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             case LOGIN -> io.pgmux.admin.view.ServerState.LOGIN;
             case ACTIVE -> io.pgmux.admin.view.ServerState.ACTIVE;
             case IDLE -> io.pgmux.admin.view.ServerState.IDLE;
-            case USED -> io.pgmux.admin.view.ServerState.USED;
+            case USED -> io.pgmux.admin.view.ServerState.TESTED;
             case CLOSED -> null;
         };
         if (shown == null || channel == null) {
