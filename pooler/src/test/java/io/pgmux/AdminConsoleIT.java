@@ -50,14 +50,17 @@ class AdminConsoleIT {
 
     @BeforeAll
     static void start(TestPostgres postgres) {
-        pgmux = PgmuxServer.builder(postgres)
+        pgmux = builder(postgres).start();
+    }
+
+    private static PgmuxServer.Builder builder(TestPostgres postgres) {
+        return PgmuxServer.builder(postgres)
                 .set("admin_users", ADMIN)
                 .set("stats_users", STATS)
                 .set("auth_type", "plain")
                 .userlist(line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD)
                         + line(ADMIN, ADMIN_PASSWORD) + line(STATS, STATS_PASSWORD)
-                        + line(OUTSIDER, OUTSIDER_PASSWORD))
-                .start();
+                        + line(OUTSIDER, OUTSIDER_PASSWORD));
     }
 
     @AfterAll
@@ -230,6 +233,29 @@ class AdminConsoleIT {
     }
 
     @Test
+    void maxClientConnDoesNotCountAdminConsoleClients(TestPostgres postgres) throws Exception {
+        try (PgmuxServer full = builder(postgres).set("max_client_conn", "1").start();
+                Connection client = full.connect()) {
+            try (AdminClient admin = AdminClient.login(full, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
+                assertEquals(PgmuxVersion.text(), admin.query("SHOW VERSION").rows().get(0).get(0));
+                SQLException e = assertThrows(SQLException.class, () -> full.connect().close());
+                assertTrue(e.getMessage().contains("max_client_conn"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void shutdownStopsPgmux(TestPostgres postgres) throws Exception {
+        try (PgmuxServer doomed = builder(postgres).start()) {
+            try (AdminClient admin = AdminClient.login(doomed, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
+                admin.raw().send(RawPgClient.query("SHUTDOWN"));
+                assertTrue(admin.raw().closedByPeer(), "no reply: the connection ends with the process");
+            }
+            assertThrows(IOException.class, () -> RawPgClient.connect(doomed.port()).close());
+        }
+    }
+
+    @Test
     void pauseSaysItIsNotImplementedYet() throws Exception {
         try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
             assertEquals("PAUSE is not implemented in pgmux yet", c.query("PAUSE").error());
@@ -320,7 +346,12 @@ class AdminConsoleIT {
 
         /** Logs in with a cleartext password (auth_type plain); a refusal is an IOException with its text. */
         static AdminClient login(String database, String user, String password) throws IOException {
-            RawPgClient raw = RawPgClient.connect(pgmux.port());
+            return login(pgmux, database, user, password);
+        }
+
+        static AdminClient login(PgmuxServer server, String database, String user, String password)
+                throws IOException {
+            RawPgClient raw = RawPgClient.connect(server.port());
             try {
                 raw.send(RawPgClient.startupMessage(Map.of("user", user, "database", database)));
                 RawPgClient.Message auth = raw.readMessage();
