@@ -366,10 +366,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         database = config.database(databaseName).orElse(null);
-        if (database != null && engine.disabledDatabases().contains(databaseName)) {
-            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
-            return;
-        }
         Secret secret = engine.authFile().get(user);
         String authUser = secret == null && database != null ? authUser(config) : null;
         if (authUser != null) {
@@ -635,6 +631,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (database == null) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
+            return;
+        }
+        // As PgBouncer's finish_client_login: only an authenticated client learns that the database is disabled.
+        if (engine.disabledDatabases().contains(databaseName)) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
             return;
         }
         ByteBuf ok = channel.alloc().buffer(9);
