@@ -99,6 +99,21 @@ class AdminConsoleIT {
     }
 
     @Test
+    void pipelinedQueriesAreAnsweredInOrder() throws Exception {
+        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+            c.raw().send(RawPgClient.query("SHOW POOLS"), RawPgClient.query("SHOW VERSION"),
+                    RawPgClient.query("SHOW CONFIG"), RawPgClient.query("SHOW VERSION"));
+            List<Character> firstTypes = c.raw().readUntilReady().stream().map(RawPgClient.Message::type).toList();
+            assertTrue(firstTypes.size() > 3, "SHOW POOLS has rows: " + firstTypes);
+            assertEquals(List.of('T', 'D', 'C', 'Z'),
+                    c.raw().readUntilReady().stream().map(RawPgClient.Message::type).toList());
+            assertTrue(c.raw().readUntilReady().size() > 50, "SHOW CONFIG has a row per setting");
+            assertEquals(List.of('T', 'D', 'C', 'Z'),
+                    c.raw().readUntilReady().stream().map(RawPgClient.Message::type).toList());
+        }
+    }
+
+    @Test
     void showPoolsHasPgBouncersColumnsAndCountsAClientHoldingAServer() throws Exception {
         try (AdminClient admin = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
             assertEquals(POOLS_COLUMNS, admin.query("SHOW POOLS").columns());

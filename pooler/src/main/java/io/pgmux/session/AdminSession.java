@@ -16,19 +16,24 @@ import io.pgmux.protocol.MessageType;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.protocol.PgMessages;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The admin console for one logged-in client, in place of the relay: answers simple Query messages one at a time
- * (reading stops while a command runs) and refuses every other message as PgBouncer does.
+ * The admin console for one logged-in client, in place of the relay: answers simple Query messages one at a time,
+ * in order (reading stops while a command runs, and messages already read wait), and refuses every other message as
+ * PgBouncer does.
  */
 public final class AdminSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(AdminSession.class.getName());
 
     private final AdminConsole console;
     private final boolean isAdmin;
+    /** Messages read while a command runs; touched only on the channel's loop. */
+    private final ArrayDeque<LoginMessage> waiting = new ArrayDeque<>();
+    private boolean busy;
 
     public AdminSession(AdminConsole console, boolean isAdmin) {
         this.console = console;
@@ -41,10 +46,30 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (busy) {
+            waiting.add(message);
+            return;
+        }
+        handle(ctx, message);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LoginMessage m;
+        while ((m = waiting.poll()) != null) {
+            m.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void handle(ChannelHandlerContext ctx, LoginMessage message) {
         try {
             switch (message.type()) {
                 case MessageType.QUERY -> onQuery(ctx, message.body());
-                case MessageType.TERMINATE -> ctx.close();
+                case MessageType.TERMINATE -> {
+                    busy = true;
+                    ctx.close();
+                }
                 case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE ->
                         refuse(ctx, AdminError.extendedQueryNotSupported());
                 default -> refuse(ctx, AdminError.unsupportedPacketType(message.type()));
@@ -61,6 +86,7 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
             return;
         }
         String query = body.toString(body.readerIndex(), end - body.readerIndex(), StandardCharsets.UTF_8);
+        busy = true;
         ctx.channel().config().setAutoRead(false);
         console.executor().execute(AdminCommandParser.parse(query), console.view(), console.control(), isAdmin)
                 .whenComplete((result, failure) -> ctx.executor().execute(() -> {
@@ -71,7 +97,12 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
                     } else {
                         result(ctx, result);
                     }
+                    busy = false;
                     ctx.channel().config().setAutoRead(true);
+                    LoginMessage next;
+                    while (!busy && ctx.channel().isActive() && (next = waiting.poll()) != null) {
+                        handle(ctx, next);
+                    }
                 }));
     }
 
@@ -109,7 +140,8 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
     }
 
     /** PgBouncer's admin_error then disconnect_client(..., "bad packet"); with no error, only the FATAL. */
-    private static void refuse(ChannelHandlerContext ctx, AdminError error) {
+    private void refuse(ChannelHandlerContext ctx, AdminError error) {
+        busy = true;
         ByteBuf out = ctx.alloc().buffer(128);
         if (error != null) {
             PgMessages.errorResponse(out, "ERROR", error.sqlState(), error.message());
