@@ -260,6 +260,19 @@ class AdminConsoleIT {
     }
 
     @Test
+    void withAuthTypeAnyEveryUserGetsInButOnlyAdminUsersMayAct(TestPostgres postgres) throws Exception {
+        try (PgmuxServer any = builder(postgres).set("auth_type", "any").start()) {
+            try (AdminClient outsider = AdminClient.login(any, "pgbouncer", OUTSIDER, "")) {
+                assertEquals(PgmuxVersion.text(), outsider.query("SHOW VERSION").rows().get(0).get(0));
+                assertEquals("admin access needed", outsider.query("RELOAD").error());
+            }
+            try (AdminClient admin = AdminClient.login(any, "pgbouncer", ADMIN, "")) {
+                assertEquals("RELOAD", admin.query("RELOAD").tag());
+            }
+        }
+    }
+
+    @Test
     void shutdownStopsPgmux(TestPostgres postgres) throws Exception {
         try (PgmuxServer doomed = builder(postgres).start()) {
             try (AdminClient admin = AdminClient.login(doomed, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
@@ -359,7 +372,7 @@ class AdminConsoleIT {
             return login("pgbouncer", user, password);
         }
 
-        /** Logs in with a cleartext password (auth_type plain); a refusal is an IOException with its text. */
+        /** Logs in (cleartext password when asked); a refusal is an IOException with its text. */
         static AdminClient login(String database, String user, String password) throws IOException {
             return login(pgmux, database, user, password);
         }
@@ -370,10 +383,15 @@ class AdminConsoleIT {
             try {
                 raw.send(RawPgClient.startupMessage(Map.of("user", user, "database", database)));
                 RawPgClient.Message auth = raw.readMessage();
-                if (auth.type() != 'R' || auth.intAt(0) != 3) {
-                    throw new IOException("expected a password request, got " + auth);
+                if (auth.type() == 'E') {
+                    throw new IOException("refused: " + RawPgClient.ErrorResponse.parse(auth.body()));
                 }
-                raw.send(RawPgClient.passwordMessage(password));
+                if (auth.type() != 'R' || (auth.intAt(0) != 3 && auth.intAt(0) != 0)) {
+                    throw new IOException("expected a password request or AuthenticationOk, got " + auth);
+                }
+                if (auth.intAt(0) == 3) {
+                    raw.send(RawPgClient.passwordMessage(password));
+                }
                 Map<String, String> parameters = new HashMap<>();
                 for (RawPgClient.Message m : raw.readUntilReady()) {
                     if (m.type() == 'S') {

@@ -656,11 +656,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** admin_users may do everything, stats_users only SHOW; anyone else is refused as PgBouncer does. */
+    /**
+     * admin_users may do everything, stats_users only SHOW; anyone else is refused as PgBouncer does, except with
+     * auth_type any, where PgBouncer lets every user in with the rights of a stats user.
+     */
     private void onAdminAuthenticated() {
         Settings settings = engine.config().settings();
         boolean isAdmin = unixAdmin || settings.list(Setting.ADMIN_USERS).contains(user);
-        if (!isAdmin && !settings.list(Setting.STATS_USERS).contains(user)) {
+        boolean anyone = settings.authType() == AuthType.ANY;
+        if (!isAdmin && !anyone && !settings.list(Setting.STATS_USERS).contains(user)) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.NOT_ALLOWED);
             return;
         }
