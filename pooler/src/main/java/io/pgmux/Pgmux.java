@@ -3,6 +3,7 @@ package io.pgmux;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.admin.AdminExecutor;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
@@ -16,17 +17,22 @@ import io.pgmux.net.ServerChannels;
 import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.session.AdminConsole;
 import io.pgmux.session.AuthRules;
 import io.pgmux.session.Engine;
+import io.pgmux.session.EngineControl;
+import io.pgmux.session.EngineView;
 import io.pgmux.session.Janitor;
 import io.pgmux.tls.TlsState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /** A running pgmux: its event loops, listeners and engine. Start one with {@link #start}, stop it with close. */
@@ -79,13 +85,20 @@ public final class Pgmux implements AutoCloseable {
             Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
                     tls, config, authFile);
             engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
+            // Ready before the first client can log in; SHUTDOWN reaches the instance, which exists by then.
+            AtomicReference<Pgmux> started = new AtomicReference<>();
+            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
+                    new EngineView(engine), new EngineControl(engine, () -> reload(engine),
+                            () -> started.get().close())));
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            return new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            started.set(pgmux);
+            return pgmux;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -116,6 +129,10 @@ public final class Pgmux implements AutoCloseable {
      * @return true when the new config is in use
      */
     public boolean reload() {
+        return reload(engine);
+    }
+
+    private static boolean reload(Engine engine) {
         Path file = engine.config().file();
         try {
             PgBouncerConfig config = ConfigLoader.load(file, LOG::warning);

@@ -103,6 +103,11 @@ public final class Pool {
         return n;
     }
 
+    /** A copy of this pool's open servers on one loop; call on that loop. */
+    public List<ServerConnection> servers(int loopIndex) {
+        return List.copyOf(loopPools[loopIndex].allServers());
+    }
+
     public AtomicInteger clientCount() {
         return clientCount;
     }

@@ -30,6 +30,8 @@ public final class MessageType {
     // Backend (server to client)
     /** ReadyForQuery: one status byte, I, T or E. */
     public static final byte READY_FOR_QUERY = 'Z';
+    /** RowDescription. */
+    public static final byte ROW_DESCRIPTION = 'T';
     /** DataRow. */
     public static final byte DATA_ROW = 'D';
     /** CommandComplete. */

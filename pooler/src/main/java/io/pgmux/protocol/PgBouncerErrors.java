@@ -23,6 +23,10 @@ public final class PgBouncerErrors {
     public static final String PASSWORD_BEFORE_STARTUP = "client password pkt before startup packet";
     public static final String RESENT_STARTUP = "client re-sent startup pkt";
     public static final String LOGIN_REJECTED = "login rejected";
+    /** A user neither in admin_users nor in stats_users logged in to the admin database. */
+    public static final String NOT_ALLOWED = "not allowed";
+    /** A client dropped by the admin command KILL_CLIENT. */
+    public static final String ADMIN_FORCED_DISCONNECT = "admin forced disconnect";
     public static final String SHUTTING_DOWN = "pooler is shutting down";
     public static final String CONNECT_FAILED = "connect failed";
     public static final String SERVER_CONNECTION_CLOSED = "server conn crashed?";
@@ -49,6 +53,11 @@ public final class PgBouncerErrors {
     /** "no such database: name", sent after authentication so it reveals nothing to strangers. */
     public static String noSuchDatabase(String name) {
         return "no such database: " + name;
+    }
+
+    /** A database closed to new clients by the admin command DISABLE. */
+    public static String databaseDisabled(String name) {
+        return "database \"" + name + "\" is disabled";
     }
 
     /** A startup parameter that is neither tracked nor in ignore_startup_parameters. */

@@ -51,6 +51,11 @@ public final class PgMessages {
 
     /** NoticeResponse with one message. */
     public static void noticeResponse(ByteBuf out, String message) {
+        noticeResponse(out, message, null);
+    }
+
+    /** NoticeResponse with a message and a detail (none when null). */
+    public static void noticeResponse(ByteBuf out, String message, String detail) {
         int len = begin(out, MessageType.NOTICE_RESPONSE);
         out.writeByte('S');
         writeCString(out, "NOTICE");
@@ -60,6 +65,10 @@ public final class PgMessages {
         writeCString(out, "00000");
         out.writeByte('M');
         writeCString(out, message);
+        if (detail != null) {
+            out.writeByte('D');
+            writeCString(out, detail);
+        }
         out.writeByte(0);
         finish(out, len);
     }
@@ -118,6 +127,46 @@ public final class PgMessages {
     public static void readyForQuery(ByteBuf out, byte status) {
         int len = begin(out, MessageType.READY_FOR_QUERY);
         out.writeByte(status);
+        finish(out, len);
+    }
+
+    /** RowDescription for text-format columns: name, type OID and type size of each. */
+    public static void rowDescription(ByteBuf out, List<String> names, int[] typeOids, int[] typeSizes) {
+        int len = begin(out, MessageType.ROW_DESCRIPTION);
+        out.writeShort(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            writeCString(out, names.get(i));
+            out.writeInt(0);
+            out.writeShort(0);
+            out.writeInt(typeOids[i]);
+            out.writeShort(typeSizes[i]);
+            out.writeInt(-1);
+            out.writeShort(0);
+        }
+        finish(out, len);
+    }
+
+    /** DataRow of text cells; a null cell is SQL NULL. */
+    public static void dataRow(ByteBuf out, List<String> cells) {
+        int len = begin(out, MessageType.DATA_ROW);
+        out.writeShort(cells.size());
+        for (String cell : cells) {
+            if (cell == null) {
+                out.writeInt(-1);
+            } else {
+                int lengthIndex = out.writerIndex();
+                out.writeInt(0);
+                int written = ByteBufUtil.writeUtf8(out, cell);
+                out.setInt(lengthIndex, written);
+            }
+        }
+        finish(out, len);
+    }
+
+    /** CommandComplete with a command tag. */
+    public static void commandComplete(ByteBuf out, String tag) {
+        int len = begin(out, MessageType.COMMAND_COMPLETE);
+        writeCString(out, tag);
         finish(out, len);
     }
 

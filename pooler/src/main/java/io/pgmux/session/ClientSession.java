@@ -5,10 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConnectionKind;
 import io.pgmux.config.HbaMethod;
@@ -17,6 +19,7 @@ import io.pgmux.config.HbaRules;
 import io.pgmux.config.DatabaseEntry;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Setting;
+import io.pgmux.config.Settings;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Secret;
 import io.pgmux.pool.Pool;
@@ -30,11 +33,13 @@ import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
+import io.pgmux.protocol.TypedFrameDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,6 +77,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean serverReady;
     private long cancelKey;
     private boolean counted;
+    private final long id = ConnectionIds.next();
+    private final Instant connectTime = Instant.now();
+    /** The client asked for the admin database. */
+    private boolean adminLogin;
+    /** The OS user pgmux runs as, logged in as user pgbouncer over the Unix socket: an admin without password. */
+    private boolean unixAdmin;
     /** This client takes one of max_client_conn's places (engine count) and one in its pool's client count. */
     private boolean holdsClientSlot;
     private boolean holdsPoolSlot;
@@ -126,6 +137,37 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** True when the client's connection is encrypted. */
     public boolean tls() {
         return tls;
+    }
+
+    /** The id SHOW CLIENTS prints and KILL_CLIENT takes. */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * This client as SHOW CLIENTS shows it, or null once closed; call on its loop.
+     *
+     * @param adminDatabase the name shown for admin console clients
+     */
+    ConnectionSnapshot<io.pgmux.admin.view.ClientState> snapshot(String adminDatabase) {
+        if (state == ClientState.CLOSED) {
+            return null;
+        }
+        ServerConnection s = server;
+        io.pgmux.admin.view.ClientState shown = switch (state) {
+            case LOGIN, WAIT_WELCOME -> io.pgmux.admin.view.ClientState.LOGIN;
+            case WAITING -> io.pgmux.admin.view.ClientState.WAITING;
+            default -> s != null ? io.pgmux.admin.view.ClientState.ACTIVE : io.pgmux.admin.view.ClientState.IDLE;
+        };
+        return Snapshots.of(shown, id, user, adminLogin ? adminDatabase : databaseName, channel, connectTime,
+                lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
+    }
+
+    /** KILL_CLIENT: drops this client and its server with PgBouncer's reason; call on its loop. */
+    void kill() {
+        ServerConnection s = server;
+        dropWithServer(PgBouncerErrors.ADMIN_FORCED_DISCONNECT,
+                s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent);
     }
 
     public int peerUid() {
@@ -297,11 +339,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void onStartupMessage(StartupPacket.StartupMessage startup) {
         counted = true;
-        holdsClientSlot = true;
-        int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
-        if (engine.clientCount().incrementAndGet() > maxClients) {
-            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
+        if (!readStartupParameters(startup)) {
             return;
+        }
+        adminLogin = AdminConsole.isAdminDatabase(databaseName);
+        // PgBouncer does not count admin console clients against max_client_conn.
+        int maxClients = engine.config().settings().integer(Setting.MAX_CLIENT_CONN);
+        if (!adminLogin) {
+            holdsClientSlot = true;
+            if (engine.clientCount().incrementAndGet() > maxClients) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.MAX_CLIENT_CONN);
+                return;
+            }
         }
         if (tcp && !tls && engine.tls().clientTls().mode().required()) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SSL_REQUIRED);
@@ -311,10 +360,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
-        if (!readStartupParameters(startup)) {
+        PgBouncerConfig config = engine.config();
+        if (adminLogin) {
+            startAdminAuth();
             return;
         }
-        PgBouncerConfig config = engine.config();
         database = config.database(databaseName).orElse(null);
         Secret secret = engine.authFile().get(user);
         String authUser = secret == null && database != null ? authUser(config) : null;
@@ -323,6 +373,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else {
             startAuth(secret);
         }
+    }
+
+    /** The admin database: user pgbouncer over the Unix socket as pgmux's own OS user needs no password. */
+    private void startAdminAuth() {
+        if (!tcp && peerUid >= 0 && peerUid == OsUsers.currentUid() && AdminConsole.UNIX_ADMIN_USER.equals(user)) {
+            unixAdmin = true;
+            onAuthenticated();
+            return;
+        }
+        startAuth(engine.authFile().get(user));
     }
 
     private void startAuth(Secret secret) {
@@ -565,8 +625,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (auth != null && auth.scramClientKey() != null) {
             engine.scramKeys().put(user, auth.scramClientKey());
         }
+        if (adminLogin) {
+            onAdminAuthenticated();
+            return;
+        }
         if (database == null) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
+            return;
+        }
+        // As PgBouncer's finish_client_login: only an authenticated client learns that the database is disabled.
+        if (engine.disabledDatabases().contains(databaseName)) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
             return;
         }
         ByteBuf ok = channel.alloc().buffer(9);
@@ -584,6 +653,37 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             state = ClientState.WAIT_WELCOME;
             channel.flush();
             requestServer();
+        }
+    }
+
+    /**
+     * admin_users may do everything, stats_users only SHOW; anyone else is refused as PgBouncer does, except with
+     * auth_type any, where PgBouncer lets every user in with the rights of a stats user.
+     */
+    private void onAdminAuthenticated() {
+        Settings settings = engine.config().settings();
+        boolean isAdmin = unixAdmin || settings.list(Setting.ADMIN_USERS).contains(user);
+        boolean anyone = settings.authType() == AuthType.ANY;
+        if (!isAdmin && !anyone && !settings.list(Setting.STATS_USERS).contains(user)) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.NOT_ALLOWED);
+            return;
+        }
+        ByteBuf out = channel.alloc().buffer(256);
+        PgMessages.authentication(out, MessageType.AUTH_OK);
+        for (Map.Entry<String, String> p : AdminConsole.WELCOME.entrySet()) {
+            PgMessages.parameterStatus(out, p.getKey(), p.getValue());
+        }
+        cancelKey = engine.cancels().register(this);
+        PgMessages.backendKeyData(out, (int) (cancelKey >>> 32), (int) cancelKey);
+        PgMessages.readyForQuery(out, MessageType.TX_IDLE);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addBefore(pipeline.context(this).name(), "admin", new AdminSession(engine.adminConsole(), isAdmin));
+        pipeline.replace(ClientLoginDecoder.class, "frames", new TypedFrameDecoder(AdminConsole.MAX_MESSAGE));
+        channel.writeAndFlush(out, channel.voidPromise());
+        state = ClientState.ACTIVE;
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+            loginTimeout = null;
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +41,9 @@ public final class Engine {
     private volatile TrackedParameters tracked;
     private volatile AuthRules authRules = AuthRules.NONE;
     private volatile boolean shuttingDown;
+    private volatile AdminConsole adminConsole;
+    /** Databases closed to new clients by DISABLE. */
+    private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
 
     /** Sends a CancelRequest to a server address. */
     @FunctionalInterface
@@ -138,6 +142,20 @@ public final class Engine {
 
     public EventLoop[] loops() {
         return loops;
+    }
+
+    /** The admin console admin sessions use; set once at start. */
+    public AdminConsole adminConsole() {
+        return adminConsole;
+    }
+
+    public void useAdminConsole(AdminConsole console) {
+        this.adminConsole = console;
+    }
+
+    /** The names of the databases DISABLE closed; thread-safe. */
+    public Set<String> disabledDatabases() {
+        return disabledDatabases;
     }
 
     public boolean shuttingDown() {

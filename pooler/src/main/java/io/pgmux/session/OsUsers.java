@@ -12,6 +12,15 @@ final class OsUsers {
     private OsUsers() {
     }
 
+    /** The uid pgmux runs as (the owner of /proc/self), or -1 when unknown. */
+    static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
     /** The login name of {@code uid} from /etc/passwd, or null when unknown. */
     static String nameOf(int uid) {
         if (uid < 0) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.PoolMode;
 import io.pgmux.pool.Pool;
 import io.pgmux.protocol.ErrorFields;
@@ -19,6 +20,7 @@ import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.tls.ServerTlsNegotiator;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final MessageScanner scanner = new MessageScanner(this);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
+    private final long id = ConnectionIds.next();
+    private final Instant connectTime = Instant.now();
     private long lastUsedNanos = createdNanos;
     /** A client's request has run on this server: with server_check_delay 0 it is checked before every reuse. */
     private boolean served;
@@ -76,6 +80,28 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         this.pool = pool;
         this.loopIndex = loopIndex;
         this.login = login;
+    }
+
+    /** The id SHOW SERVERS prints. */
+    public long id() {
+        return id;
+    }
+
+    /** This server as SHOW SERVERS shows it, or null once closed; call on its loop. */
+    public ConnectionSnapshot<io.pgmux.admin.view.ServerState> snapshot() {
+        io.pgmux.admin.view.ServerState shown = switch (state) {
+            case LOGIN -> io.pgmux.admin.view.ServerState.LOGIN;
+            case ACTIVE -> io.pgmux.admin.view.ServerState.ACTIVE;
+            case IDLE -> io.pgmux.admin.view.ServerState.IDLE;
+            case USED -> io.pgmux.admin.view.ServerState.TESTED;
+            case CLOSED -> null;
+        };
+        if (shown == null || channel == null) {
+            return null;
+        }
+        ClientSession c = client;
+        return Snapshots.of(shown, id, pool.key().user(), pool.key().database(), channel, connectTime,
+                lastUsedNanos, c == null ? null : c.id(), backendPid, false, parameters.get("application_name"));
     }
 
     public int loopIndex() {
