@@ -96,9 +96,9 @@ final class PgmuxCommand implements Callable<Integer> {
         System.out.println("pgmux demo is running. Connect with:");
         System.out.println("  PGPASSWORD=" + DemoPostgres.PASSWORD + " psql -h 127.0.0.1 -p " + port + " -U "
                 + DemoPostgres.USER + " " + DemoPostgres.USER);
-        System.out.println("Admin console (comes with the admin console issue):");
+        System.out.println("Admin console:");
         System.out.println("  PGPASSWORD=" + DemoPostgres.PASSWORD + " psql -h 127.0.0.1 -p " + port + " -U "
-                + DemoPostgres.USER + " pgbouncer");
+                + DemoPostgres.USER + " pgbouncer -c 'SHOW POOLS'");
         System.out.println("Stop with Ctrl-C.");
         System.out.println();
     }

@@ -54,6 +54,7 @@ public final class DemoPostgres implements AutoCloseable {
                     "default_pool_size = 20",
                     "max_client_conn = 1000",
                     "ignore_startup_parameters = extra_float_digits",
+                    "admin_users = " + USER,
                     ""));
             return new DemoPostgres(postgres, ini);
         } catch (IOException | SQLException | RuntimeException e) {
