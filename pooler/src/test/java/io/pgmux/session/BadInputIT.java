@@ -1,11 +1,14 @@
 package io.pgmux.session;
 
+import static io.pgmux.testing.Refusals.assertErrorThenClose;
+import static io.pgmux.testing.Refusals.assertRefused;
+import static io.pgmux.testing.Refusals.assertSelectOne;
+import static io.pgmux.testing.Refusals.connect;
+import static io.pgmux.testing.Refusals.params;
+import static io.pgmux.testing.Refusals.selectOne;
 import static io.pgmux.testing.RawPgClient.concat;
 import static io.pgmux.testing.RawPgClient.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmux.protocol.PgBouncerErrors;
@@ -13,24 +16,17 @@ import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.RawPgClient;
 import io.pgmux.testing.TestPostgres;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.function.Executable;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Every bad input a client can send, with the error it gets (PgBouncer's SQLSTATE and text) and a check that the
@@ -41,7 +37,6 @@ class BadInputIT {
     private static final String DB = PostgresExtension.DATABASE;
     private static final String USER = PostgresExtension.SCRAM_USER;
     private static final String PASSWORD = PostgresExtension.SCRAM_PASSWORD;
-    private static final String FATAL = "FATAL";
     private static final String PROTOCOL_VIOLATION = "08P01";
     private static final int PROTOCOL_3_0 = 196608;
 
@@ -443,13 +438,6 @@ class BadInputIT {
 
     // ---- helpers ----
 
-    private static Map<String, String> params(String... keyValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put(keyValues[i], keyValues[i + 1]);
-        }
-        return map;
-    }
 
     /** pgjdbc's options property: sent as the startup parameter options. */
     private static Properties options(String value) {
@@ -458,61 +446,16 @@ class BadInputIT {
         return props;
     }
 
-    private static Connection connect(PgmuxServer server, String database, String user, String password)
-            throws SQLException {
-        return connect(server, database, user, password, new Properties());
-    }
 
-    private static Connection connect(PgmuxServer server, String database, String user, String password,
-            Properties extra) throws SQLException {
-        Properties props = new Properties();
-        props.putAll(extra);
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        props.setProperty("sslmode", "disable");
-        props.setProperty("gssEncMode", "disable");
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", "10");
-        return DriverManager.getConnection(server.url(database), props);
-    }
 
-    /** The connection attempt fails with a FATAL 08P01 error with exactly this text. */
-    private static void assertRefused(String message, Executable connect) {
-        PSQLException e = assertInstanceOf(PSQLException.class, assertThrows(SQLException.class, connect));
-        ServerErrorMessage error = e.getServerErrorMessage();
-        assertNotNull(error, () -> "no ErrorResponse from the server: " + e);
-        assertEquals(FATAL, error.getSeverity());
-        assertEquals(PROTOCOL_VIOLATION, error.getSQLState());
-        assertEquals(message, error.getMessage());
-    }
 
-    /** A FATAL 08P01 ErrorResponse with exactly this text, then the connection closes. */
-    private static void assertErrorThenClose(RawPgClient client, String message) throws IOException {
-        RawPgClient.ErrorResponse error = client.readError();
-        assertEquals(FATAL, error.severity());
-        assertEquals(PROTOCOL_VIOLATION, error.sqlState());
-        assertEquals(message, error.message());
-        assertTrue(client.closedByPeer(), "the connection closes after the error");
-    }
 
     /** Another client of the same pgmux logs in and runs SELECT 1. */
     private static void assertServesOthers(PgmuxServer server) throws SQLException {
         assertSelectOne(connect(server, DB, USER, PASSWORD));
     }
 
-    /** Runs SELECT 1 on the connection and closes it. */
-    private static void assertSelectOne(Connection connection) throws SQLException {
-        try (Connection c = connection) {
-            selectOne(c);
-        }
-    }
 
-    private static void selectOne(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-            assertTrue(rs.next());
-            assertEquals(1, rs.getInt(1));
-        }
-    }
 
     /** Polls a condition for up to 10 seconds. */
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

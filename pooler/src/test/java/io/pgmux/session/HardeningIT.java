@@ -1,11 +1,14 @@
 package io.pgmux.session;
 
+import static io.pgmux.testing.Refusals.assertErrorThenClose;
+import static io.pgmux.testing.Refusals.assertRefused;
+import static io.pgmux.testing.Refusals.assertSelectOne;
+import static io.pgmux.testing.Refusals.connect;
+import static io.pgmux.testing.Refusals.params;
+import static io.pgmux.testing.Refusals.selectOne;
 import static io.pgmux.testing.RawPgClient.concat;
 import static io.pgmux.testing.RawPgClient.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -30,7 +33,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,9 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,11 +58,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Hostile and malformed input from clients and from servers, in the classes of known pooler CVEs: SASL length
@@ -978,13 +975,6 @@ class HardeningIT {
         }
     }
 
-    private static Map<String, String> params(String... keyValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put(keyValues[i], keyValues[i + 1]);
-        }
-        return map;
-    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -997,56 +987,11 @@ class HardeningIT {
         return out.toByteArray();
     }
 
-    private static Connection connect(PgmuxServer server, String database, String user, String password)
-            throws SQLException {
-        return connect(server, database, user, password, new Properties());
-    }
 
-    private static Connection connect(PgmuxServer server, String database, String user, String password,
-            Properties extra) throws SQLException {
-        Properties props = new Properties();
-        props.putAll(extra);
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        props.setProperty("sslmode", "disable");
-        props.setProperty("gssEncMode", "disable");
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", "10");
-        return DriverManager.getConnection(server.url(database), props);
-    }
 
-    /** The connection attempt fails with a FATAL 08P01 error with exactly this text. */
-    private static void assertRefused(String message, Executable connect) {
-        PSQLException e = assertInstanceOf(PSQLException.class, assertThrows(SQLException.class, connect));
-        ServerErrorMessage error = e.getServerErrorMessage();
-        assertNotNull(error, () -> "no ErrorResponse from the server: " + e);
-        assertEquals(FATAL, error.getSeverity());
-        assertEquals(PROTOCOL_VIOLATION, error.getSQLState());
-        assertEquals(message, error.getMessage());
-    }
 
-    /** A FATAL ErrorResponse with this SQLSTATE and exactly this text, then the connection closes. */
-    private static void assertErrorThenClose(RawPgClient client, String sqlState, String message)
-            throws IOException {
-        RawPgClient.ErrorResponse error = client.readError();
-        assertEquals(FATAL, error.severity());
-        assertEquals(sqlState, error.sqlState());
-        assertEquals(message, error.message());
-        assertTrue(client.closedByPeer(), "the connection closes after the error, with nothing after it");
-    }
 
-    private static void assertSelectOne(Connection connection) throws SQLException {
-        try (Connection c = connection) {
-            selectOne(c);
-        }
-    }
 
-    private static void selectOne(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-            assertTrue(rs.next());
-            assertEquals(1, rs.getInt(1));
-        }
-    }
 
     private static void assertCanaryExists() throws SQLException {
         try (Connection c = postgres.superuser(); Statement st = c.createStatement();
