@@ -38,6 +38,7 @@ public final class MessageScanner {
     private int captureFill;
     private boolean capturing;
     private boolean stopSplit;
+    private int bodyIndex;
 
     public MessageScanner(Listener listener) {
         this.listener = listener;
@@ -46,6 +47,19 @@ public final class MessageScanner {
     /** True when the stream is between messages (no partial header or body pending). */
     public boolean atMessageBoundary() {
         return headerFill == 0 && remaining == 0;
+    }
+
+    /**
+     * During {@link Listener#onHeader}: the index in the scanned buffer where the message's body begins (its
+     * writerIndex when the body has not arrived yet), so a listener can look at the first body bytes it already has.
+     */
+    public int bodyIndex() {
+        return bodyIndex;
+    }
+
+    /** How many bytes of a header the last scan ended inside of (0 when it ended at a boundary or in a body). */
+    public int partialHeaderLength() {
+        return headerFill;
     }
 
     /** True when the header of the message the last scan stopped at began in an earlier buffer. */
@@ -99,6 +113,7 @@ public final class MessageScanner {
                 throw new ProtocolException(badHeader(type, (int) remaining, buf, pos, end));
             }
             remaining -= 4;
+            bodyIndex = pos;
             int action = listener.onHeader(type, (int) remaining);
             if (action == STOP) {
                 // The stopped message is left for the caller, who starts a new scan from it.

@@ -25,6 +25,7 @@ import io.pgmux.config.Secret;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
+import io.pgmux.prepared.FrontendRewriter;
 import io.pgmux.protocol.ClientLoginDecoder;
 import io.pgmux.protocol.LoginMessage;
 import io.pgmux.protocol.MessageScanner;
@@ -114,6 +115,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean failed;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
+    /** Named prepared statements in transaction and statement pooling; null in session pooling. */
+    private FrontendRewriter prepared;
 
     /** OS user id of the peer on a Unix socket, -1 for TCP or when unknown (the admin console uses it). */
     private final int peerUid;
@@ -160,7 +163,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             default -> s != null ? io.pgmux.admin.view.ClientState.ACTIVE : io.pgmux.admin.view.ClientState.IDLE;
         };
         return Snapshots.of(shown, id, user, adminLogin ? adminDatabase : databaseName, channel, connectTime,
-                lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
+                lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"),
+                prepared == null ? 0 : prepared.count());
     }
 
     /** KILL_CLIENT: drops this client and its server with PgBouncer's reason; call on its loop. */
@@ -274,6 +278,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             waiter = null;
         }
         releasePending();
+        if (prepared != null) {
+            prepared.release();
+        }
         ServerConnection s = server;
         if (s != null) {
             server = null;
@@ -644,6 +651,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
         pool.clientCount().incrementAndGet();
         holdsPoolSlot = true;
+        if (pool.settings().poolMode() != PoolMode.SESSION) {
+            prepared = new FrontendRewriter(engine.preparedStatements(), scanner,
+                    engine.preparedStatements().counters(pool.key(), loopIndex));
+        }
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
         Map<String, String> welcome = pool.welcomeParams();
@@ -759,6 +770,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         serverReady = false;
         requestsSent = 0;
         serverReadyBaseline = assigned.readyForQueryCount();
+        if (prepared != null) {
+            prepared.link(assigned.preparedStatements(engine.preparedStatements()), assigned.channel(),
+                    engine.preparedStatements().limit(engine.config()));
+        }
         if (state == ClientState.WAIT_WELCOME) {
             for (Map.Entry<String, String> p : assigned.parameters().entrySet()) {
                 parameters.putIfAbsent(p.getKey(), p.getValue());
@@ -855,6 +870,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void relayToServer(ByteBuf buf) {
         ServerConnection s = server;
+        if (prepared != null && prepared.tracking()) {
+            boolean stopped;
+            try {
+                stopped = prepared.relay(buf);
+            } catch (ProtocolException e) {
+                fail(PgBouncerErrors.PROTOCOL_VIOLATION, e.getMessage());
+                return;
+            }
+            dirtyToServer = true;
+            if (stopped) {
+                stopRelaying();
+            } else if (!s.channel().isWritable()) {
+                channel.config().setAutoRead(false);
+            }
+            return;
+        }
         int stop;
         try {
             stop = scanner.scan(buf);
@@ -865,7 +896,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (stop >= 0) {
             // Terminate or an unknown packet: the server stays in the pool, so it must not see it.
-            terminating = true;
             if (scanner.stopWasSplit()) {
                 unsynced = true;
             }
@@ -875,19 +905,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 dirtyToServer = true;
             }
             buf.release();
-            channel.config().setAutoRead(false);
-            channelReadComplete(null);
-            if (unknownPacket) {
-                fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
-            } else {
-                channel.close();
-            }
+            stopRelaying();
             return;
         }
         s.channel().write(buf, s.channel().voidPromise());
         dirtyToServer = true;
         if (!s.channel().isWritable()) {
             channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The scan stopped at a Terminate or an unknown packet: the client goes, after what came before it. */
+    private void stopRelaying() {
+        terminating = true;
+        channel.config().setAutoRead(false);
+        channelReadComplete(null);
+        if (unknownPacket) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
+        } else {
+            channel.close();
         }
     }
 
@@ -899,7 +935,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 newRequest();
                 unsynced = false;
             }
-            case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE, 'D', 'C', 'H' -> unsynced = true;
+            case MessageType.PARSE, MessageType.BIND, 'D', 'C' -> {
+                unsynced = true;
+                if (prepared != null && prepared.tracking()) {
+                    return prepared.onHeader(type, bodyLength);
+                }
+            }
+            case MessageType.EXECUTE, 'H' -> unsynced = true;
             case MessageType.COPY_DATA, MessageType.COPY_DONE, MessageType.COPY_FAIL -> {
             }
             case MessageType.TERMINATE -> {
@@ -927,10 +969,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         requestsSent++;
+        if (prepared != null && prepared.tracking()) {
+            prepared.requestSent();
+        }
     }
 
     /** Server bytes for this client (on this client's loop). */
-    void writeFromServer(ByteBuf buf) {
+    public void writeFromServer(ByteBuf buf) {
         channel.write(buf, channel.voidPromise());
         dirtyToClient = true;
         ServerConnection s = server;
@@ -1043,7 +1088,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean isServerClean(ServerConnection s) {
-        return !unsynced && scanner.atMessageBoundary()
+        return !unsynced && scanner.atMessageBoundary() && (prepared == null || prepared.atMessageBoundary())
                 && s.readyForQueryCount() - serverReadyBaseline == requestsSent;
     }
 

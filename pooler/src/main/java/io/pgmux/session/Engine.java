@@ -8,6 +8,7 @@ import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.prepared.StatementCache;
 import io.pgmux.tls.TlsState;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -42,6 +43,8 @@ public final class Engine {
     private volatile AuthRules authRules = AuthRules.NONE;
     private volatile boolean shuttingDown;
     private volatile AdminConsole adminConsole;
+    /** The clients' named prepared statements, shared by every loop. */
+    private final StatementCache preparedStatements;
     /** Databases closed to new clients by DISABLE. */
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
 
@@ -63,6 +66,7 @@ public final class Engine {
         }
         this.pools = pools;
         this.cancelSender = cancelSender;
+        this.preparedStatements = new StatementCache(loops.length);
         update(config, authFile);
     }
 
@@ -88,6 +92,10 @@ public final class Engine {
 
     public PoolRegistry pools() {
         return pools;
+    }
+
+    public StatementCache preparedStatements() {
+        return preparedStatements;
     }
 
     public CancelRegistry cancels() {

@@ -11,6 +11,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.PoolMode;
 import io.pgmux.pool.Pool;
+import io.pgmux.prepared.ResponseRelay;
+import io.pgmux.prepared.StatementCache;
 import io.pgmux.protocol.ErrorFields;
 import io.pgmux.protocol.LoginMessage;
 import io.pgmux.protocol.MessageScanner;
@@ -73,6 +75,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private boolean closing;
     /** Set by RECONNECT (or a RELOAD that changes the server's settings): close when released. */
     private volatile boolean closeNeeded;
+    /** This server's named prepared statements, created when a pool that tracks them first links it. */
+    private ResponseRelay prepared;
     /** Bytes read on this server's loop and queued for the client's loop (added here, taken there). */
     private final AtomicInteger handedOverBytes = new AtomicInteger();
 
@@ -101,7 +105,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         ClientSession c = client;
         return Snapshots.of(shown, id, pool.key().user(), pool.key().database(), channel, connectTime,
-                lastUsedNanos, c == null ? null : c.id(), backendPid, false, parameters.get("application_name"));
+                lastUsedNanos, c == null ? null : c.id(), backendPid, false, parameters.get("application_name"),
+                prepared == null ? 0 : prepared.count());
     }
 
     public int loopIndex() {
@@ -145,6 +150,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** ReadyForQuery messages seen since login; the client compares it with the requests it sent. */
     public long readyForQueryCount() {
         return readyForQueryCount;
+    }
+
+    /** The statements prepared on this server; call on the loop running its data path. */
+    public ResponseRelay preparedStatements(StatementCache cache) {
+        if (prepared == null) {
+            prepared = new ResponseRelay(cache, scanner);
+        }
+        return prepared;
     }
 
     /** True when no message from the server is half read. */
@@ -202,6 +215,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      */
     public void unlink(boolean clean) {
         client = null;
+        if (prepared != null) {
+            prepared.unlink();
+        }
         if (!clean || txStatus != MessageType.TX_IDLE || !scanner.atMessageBoundary()) {
             close("client disconnect while server was not ready");
             return;
@@ -406,10 +422,20 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             // that says why it went) reach the client before pgmux's own error, as in PgBouncer.
             owner.loop().execute(() -> {
                 client = null;
+                releasePrepared();
                 owner.onServerLost(this);
             });
+        } else {
+            releasePrepared();
         }
         pool.onServerClosed(this);
+    }
+
+    /** The statements die with the connection; on the loop that runs the data path, which may still use them. */
+    private void releasePrepared() {
+        if (prepared != null) {
+            prepared.release();
+        }
     }
 
     /**
@@ -503,14 +529,23 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             owner.loop().execute(() -> onData(buf, true));
             return;
         }
-        try {
-            scanner.scan(buf);
-        } catch (RuntimeException e) {
-            buf.release();
-            close("bad pkt header");
-            return;
+        if (prepared != null && prepared.linked()) {
+            try {
+                prepared.relay(buf, owner);
+            } catch (RuntimeException e) {
+                close("bad pkt header");
+                return;
+            }
+        } else {
+            try {
+                scanner.scan(buf);
+            } catch (RuntimeException e) {
+                buf.release();
+                close("bad pkt header");
+                return;
+            }
+            owner.writeFromServer(buf);
         }
-        owner.writeFromServer(buf);
         // Flush now when this read was handed over, or when the server may go to another client below: the
         // end-of-read flush only reaches the client linked at that time.
         if (handedOver || readyForQuerySeen) {
@@ -534,6 +569,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public int onHeader(byte type, int bodyLength) {
+        if (prepared != null) {
+            int action = prepared.onHeader(type, bodyLength, afterInternalQuery == null);
+            if (action != MessageScanner.PASS) {
+                return action;
+            }
+        }
         return switch (type) {
             case MessageType.READY_FOR_QUERY, MessageType.PARAMETER_STATUS -> MessageScanner.CAPTURE;
             case MessageType.ERROR_RESPONSE -> afterInternalQuery != null || client == null
@@ -559,10 +600,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 } else if (client != null) {
                     served = true;
                     readyForQuerySeen = true;
+                    if (prepared != null) {
+                        prepared.onReadyForQuery();
+                    }
                 }
             }
             case MessageType.PARAMETER_STATUS -> onParameterStatus(body, length);
             case MessageType.DATA_ROW -> internalRow = DataRows.columns(body, length);
+            case MessageType.COMMAND_COMPLETE -> prepared.onCommandComplete(body, length, afterInternalQuery == null);
             case MessageType.ERROR_RESPONSE -> {
                 ErrorFields error = ErrorFields.parse(Unpooled.wrappedBuffer(body, 0, length));
                 if (afterInternalQuery != null) {

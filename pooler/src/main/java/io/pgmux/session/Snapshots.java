@@ -16,14 +16,14 @@ final class Snapshots {
 
     static <S extends ConnectionState> ConnectionSnapshot<S> of(S state, long id, String user, String database,
             Channel channel, Instant connectTime, long lastActivityNanos, Long linkId, int remotePid, boolean tls,
-            String applicationName) {
+            String applicationName, int preparedStatements) {
         SocketAddress remote = channel.remoteAddress();
         SocketAddress local = channel.localAddress();
         Instant requestTime = Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
         return new ConnectionSnapshot<>(state, id, user, database, Replication.NONE, host(remote), port(remote),
                 host(local), port(local), connectTime, requestTime.isBefore(connectTime) ? connectTime : requestTime,
-                0, false, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName, 0,
-                SocketBuffers.EMPTY);
+                0, false, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName,
+                preparedStatements, SocketBuffers.EMPTY);
     }
 
     private static String host(SocketAddress address) {
