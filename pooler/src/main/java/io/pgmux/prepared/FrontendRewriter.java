@@ -19,6 +19,7 @@ import java.util.Arrays;
 public final class FrontendRewriter {
     /** Bodies gathered beyond this size do not keep their array afterwards. */
     private static final int KEPT_BODY_SIZE = 1 << 16;
+    private static final byte[] NO_BODY = new byte[0];
 
     private final StatementCache cache;
     private final MessageScanner scanner;
@@ -42,11 +43,14 @@ public final class FrontendRewriter {
     private int bodyStart;
     /** Gathering that message's body (a Bind's up to its second NUL) into {@link #body}. */
     private boolean gathering;
-    private byte[] body = new byte[256];
+    /** Allocated at the first message gathered: most clients of a busy pool never send one. */
+    private byte[] body = NO_BODY;
     private int gathered;
     private int nuls;
     /** Bytes of a renamed Bind's body still to forward as they are. */
     private long passRemaining;
+    /** Where the read being relayed began: a slice of all of it goes out as the buffer itself. */
+    private int readStart;
 
     /**
      * @param scanner the client's scanner, whose listener hands Parse, Bind, Describe and Close headers to
@@ -153,7 +157,8 @@ public final class FrontendRewriter {
     public boolean relay(ByteBuf buf) {
         try {
             int end = buf.writerIndex();
-            int pos = finishMessage(buf, buf.readerIndex(), end);
+            readStart = buf.readerIndex();
+            int pos = finishMessage(buf, readStart, end);
             while (pos < end) {
                 buf.readerIndex(pos);
                 scanned = buf;
@@ -223,7 +228,8 @@ public final class FrontendRewriter {
             }
             int n = to - pos;
             if (gathered + n > body.length) {
-                body = Arrays.copyOf(body, Math.max(gathered + n, Math.min(body.length * 2, bodyLength)));
+                body = Arrays.copyOf(body, Math.max(gathered + n, Math.min(Math.max(256, body.length * 2),
+                        bodyLength)));
             }
             buf.getBytes(pos, body, gathered, n);
             gathered += n;
@@ -241,7 +247,7 @@ public final class FrontendRewriter {
             default -> handleClose();
         }
         if (body.length > KEPT_BODY_SIZE) {
-            body = new byte[256];
+            body = NO_BODY;
         }
     }
 
@@ -386,7 +392,10 @@ public final class FrontendRewriter {
     }
 
     private void writeSlice(ByteBuf buf, int from, int to) {
-        if (to > from) {
+        if (from == readStart && to == buf.writerIndex()) {
+            buf.readerIndex(from);
+            write(buf.retain());
+        } else if (to > from) {
             write(buf.retainedSlice(from, to - from));
         }
     }

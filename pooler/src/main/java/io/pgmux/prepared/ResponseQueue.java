@@ -158,8 +158,9 @@ final class ResponseQueue {
         return pending;
     }
 
-    boolean isEmpty() {
-        return pending.isEmpty() && syncCount == 0;
+    /** True while some answer still needs an action. */
+    boolean hasEntries() {
+        return !pending.isEmpty();
     }
 
     /** The server is gone: drops the entries and the references evictions still hold. */

@@ -3,7 +3,6 @@ package io.pgmux.prepared;
 import io.netty.buffer.ByteBuf;
 import io.pgmux.protocol.MessageScanner;
 import io.pgmux.protocol.MessageType;
-import io.pgmux.session.ClientSession;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -58,9 +57,13 @@ public final class ResponseRelay {
         client = null;
     }
 
-    /** True while a tracking client is linked: the server's reads go through {@link #relay}. */
-    public boolean linked() {
-        return client != null;
+    /**
+     * True when the server's next read must go through {@link #relay}: a tracking client is linked and an answer may
+     * have to be cut or retyped (or a header was held back). Otherwise the plain relay forwards it as it was read,
+     * the scanner still calling {@link #onHeader} to count the answers.
+     */
+    public boolean editing() {
+        return client != null && (queue.hasEntries() || held.length() > 0);
     }
 
     /** How many statements are prepared on the server (SHOW SERVERS prepared_statements); any thread. */
@@ -156,10 +159,11 @@ public final class ResponseRelay {
      * Relays one read of server bytes to the linked client, cutting out and retyping what the queue says; releases
      * {@code buf}.
      */
-    public void relay(ByteBuf buf, ClientSession owner) {
+    public void relay(ByteBuf buf, ResponseSink owner) {
         try {
             int pos = buf.readerIndex();
             int end = buf.writerIndex();
+            int readStart = pos;
             while (pos < end) {
                 buf.readerIndex(pos);
                 scanned = buf;
@@ -175,7 +179,11 @@ public final class ResponseRelay {
                 }
                 if (stop < 0) {
                     int tail = Math.min(scanner.partialHeaderLength() - held.length(), end - pos);
-                    writeSlice(owner, buf, pos, end - tail);
+                    if (pos == readStart && tail == 0) {
+                        owner.writeFromServer(buf.readerIndex(pos).retain());
+                    } else {
+                        writeSlice(owner, buf, pos, end - tail);
+                    }
                     if (tail > 0) {
                         held.append(buf, end - tail, tail);
                     }
@@ -190,7 +198,7 @@ public final class ResponseRelay {
         }
     }
 
-    private static void writeSlice(ClientSession owner, ByteBuf buf, int from, int to) {
+    private static void writeSlice(ResponseSink owner, ByteBuf buf, int from, int to) {
         if (to > from) {
             owner.writeFromServer(buf.retainedSlice(from, to - from));
         }

@@ -25,10 +25,6 @@ final class ServerStatements {
         return lru.get(s) != null;
     }
 
-    boolean contains(Statement s) {
-        return lru.containsKey(s);
-    }
-
     /** Records a statement pgmux is preparing here, taking a reference of its own. */
     void add(Statement s) {
         if (lru.containsKey(s)) {

@@ -39,10 +39,6 @@ public final class Statement {
         return serverName;
     }
 
-    public long id() {
-        return id;
-    }
-
     /** Takes one more reference unless the last one is gone (then the statement is leaving the cache). */
     boolean retain() {
         for (;;) {

@@ -26,6 +26,7 @@ import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
 import io.pgmux.prepared.FrontendRewriter;
+import io.pgmux.prepared.ResponseSink;
 import io.pgmux.protocol.ClientLoginDecoder;
 import io.pgmux.protocol.LoginMessage;
 import io.pgmux.protocol.MessageScanner;
@@ -55,7 +56,8 @@ import java.util.logging.Logger;
  * the relay, holding a server for the pool mode's duration. Confined to the client's event loop; fields need no
  * synchronization except {@link #server}, which a cancel request reads from another loop.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements MessageScanner.Listener {
+public final class ClientSession extends ChannelInboundHandlerAdapter
+        implements MessageScanner.Listener, ResponseSink {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
 
     private final Engine engine;
@@ -975,6 +977,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     /** Server bytes for this client (on this client's loop). */
+    @Override
     public void writeFromServer(ByteBuf buf) {
         channel.write(buf, channel.voidPromise());
         dirtyToClient = true;

@@ -529,7 +529,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             owner.loop().execute(() -> onData(buf, true));
             return;
         }
-        if (prepared != null && prepared.linked()) {
+        if (prepared != null && prepared.editing()) {
             try {
                 prepared.relay(buf, owner);
             } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import io.pgmux.protocol.MessageScanner;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,7 +76,8 @@ class FrontendRewriterTest {
         EmbeddedChannel server = new EmbeddedChannel();
         RewritingListener listener = new RewritingListener();
         MessageScanner scanner = new MessageScanner(listener);
-        FrontendRewriter rewriter = new FrontendRewriter(cache, scanner, cache.counters(new PoolKey("db", "user"), 0));
+        PreparedCounters counters = cache.counters(new PoolKey("db", "user"), 0);
+        FrontendRewriter rewriter = new FrontendRewriter(cache, scanner, counters);
         listener.rewriter = rewriter;
         ResponseRelay relay = new ResponseRelay(cache, new MessageScanner(listener));
         rewriter.link(relay, server, 200);
@@ -88,6 +90,8 @@ class FrontendRewriterTest {
         }
         assertTrue(rewriter.atMessageBoundary());
         assertEquals(0, rewriter.count(), "the client closed s1");
+        assertEquals(List.of(1L, 1L, 1L), List.of(counters.clientParses(), counters.serverParses(), counters.binds()),
+                "client Parse, server Parse, Bind");
         server.flushOutbound();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         ByteBuf out;

@@ -13,7 +13,6 @@ import io.pgmux.testing.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -152,7 +151,6 @@ class PreparedProtocolIT {
             sync(c);
             assertEquals("1 Z", answers(c));
             parse(c, "twice", "SELECT 1");
-            sync(c);
             assertFatal(c, "prepared statement name is already in use");
         }
         assertStillServes();
@@ -162,13 +160,10 @@ class PreparedProtocolIT {
     void bindOrDescribeOfAnUnknownNameEndsTheClientWithPgBouncersError() throws Exception {
         try (PgWireClient c = connect()) {
             bind(c, "unknown");
-            execute(c);
-            sync(c);
             assertFatal(c, "prepared statement did not exist");
         }
         try (PgWireClient c = connect()) {
             c.send('D', concat(new byte[] {'S'}, cString("unknown")));
-            sync(c);
             assertFatal(c, "prepared statement did not exist");
         }
         assertStillServes();
@@ -183,8 +178,6 @@ class PreparedProtocolIT {
                 assertEquals("1 Z", answers(c));
                 assertNull(c.query(command).sqlState());
                 bind(c, "s");
-                execute(c);
-                sync(c);
                 assertFatal(c, "prepared statement did not exist");
             }
         }
@@ -247,11 +240,7 @@ class PreparedProtocolIT {
         assertEquals("FATAL", fields.get('S'));
         assertEquals("08P01", fields.get('C'));
         assertEquals(message, fields.get('M'));
-        try {
-            c.awaitClosed();
-        } catch (SocketException e) {
-            // Closed with what the client pipelined behind the refused message unread: a reset, also a close.
-        }
+        c.awaitClosed();
     }
 
     /** The answers up to ReadyForQuery, as "1 2 D:value C Z"; errors as E:SQLSTATE. */
