@@ -23,7 +23,7 @@ public final class FrontendRewriter {
 
     private final StatementCache cache;
     private final MessageScanner scanner;
-    private final PreparedCounters counters;
+    private final PreparedStatementEvents counters;
     private final ClientStatements names;
     private final HeldHeader held = new HeldHeader();
 
@@ -56,7 +56,7 @@ public final class FrontendRewriter {
      * @param scanner the client's scanner, whose listener hands Parse, Bind, Describe and Close headers to
      *                {@link #onHeader} while {@link #tracking()}
      */
-    public FrontendRewriter(StatementCache cache, MessageScanner scanner, PreparedCounters counters) {
+    public FrontendRewriter(StatementCache cache, MessageScanner scanner, PreparedStatementEvents counters) {
         this.cache = cache;
         this.scanner = scanner;
         this.counters = counters;

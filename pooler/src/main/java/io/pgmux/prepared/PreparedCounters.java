@@ -5,23 +5,23 @@ package io.pgmux.prepared;
  * server_parse_count, bind_count). Written and read only on that loop, so the fields are plain; a reader on another
  * thread gets the figures through a task on the loop.
  */
-public final class PreparedCounters {
+public final class PreparedCounters implements PreparedStatementEvents {
     private long clientParses;
     private long serverParses;
     private long binds;
 
-    /** A client's Parse of a named statement. */
-    void clientParse() {
+    @Override
+    public void clientParse() {
         clientParses++;
     }
 
-    /** A Parse pgmux sent to a server for a client's named statement. */
-    void serverParse() {
+    @Override
+    public void serverParse() {
         serverParses++;
     }
 
-    /** A client's Bind of a named statement. */
-    void bind() {
+    @Override
+    public void bind() {
         binds++;
     }
 
