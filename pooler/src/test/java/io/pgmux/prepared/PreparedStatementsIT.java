@@ -37,7 +37,7 @@ class PreparedStatementsIT {
     void twoHundredPgjdbcClientsOverFiveServersGetEveryRowRight(TestPostgres postgres) throws Exception {
         createTable(postgres, "ps_batch");
         int clients = 200;
-        int rounds = 8;
+        int rounds = 33;
         int texts = 30;
         try (PgmuxServer pgmux = PgmuxServer.builder(postgres).set("pool_mode", "transaction")
                 .set("default_pool_size", "5").set("max_client_conn", "1000").start()) {
@@ -192,6 +192,24 @@ class PreparedStatementsIT {
                 }
             } finally {
                 threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aResetQueryThatDiscardsEverythingMakesPgmuxPrepareAgain(TestPostgres postgres) throws Exception {
+        // DISCARD ALL after every transaction drops the server's statements: pgmux must notice and prepare anew.
+        try (PgmuxServer pgmux = PgmuxServer.builder(postgres).set("pool_mode", "transaction")
+                .set("default_pool_size", "1").set("server_reset_query_always", "1").start();
+             Connection c = connect(pgmux);
+             PreparedStatement ps = c.prepareStatement("SELECT ?::int * 3")) {
+            for (int i = 0; i < 20; i++) {
+                ps.setInt(1, i);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(i * 3, rs.getInt(1));
+                }
+                assertEquals(0, preparedOnServer(c), "DISCARD ALL ran after the previous transaction");
             }
         }
     }
