@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,10 +34,19 @@ public final class Console {
         return DriverManager.getConnection(pgmux.url("pgbouncer"), props);
     }
 
-    /** Runs a command (RELOAD, SET ...); an ErrorResponse is thrown as an SQLException. */
-    public static void run(Connection console, String command) throws SQLException {
+    /**
+     * Runs a command (RELOAD, SET ...); an ErrorResponse is thrown as an SQLException.
+     *
+     * @return the texts of the notices the command sent
+     */
+    public static List<String> run(Connection console, String command) throws SQLException {
         try (Statement st = console.createStatement()) {
             st.execute(command);
+            List<String> notices = new ArrayList<>();
+            for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                notices.add(w.getMessage());
+            }
+            return notices;
         }
     }
 
