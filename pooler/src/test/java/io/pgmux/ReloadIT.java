@@ -86,7 +86,8 @@ class ReloadIT {
                 }
             });
             Await.until(WAIT, "the second client waits", () -> "1".equals(waiting(console)));
-            Await.during(Duration.ofMillis(1500), "it waits while the pool is full", () -> "1".equals(waiting(console)));
+            Await.during(Duration.ofMillis(1500), "it waits while the pool is full",
+                    () -> "1".equals(waiting(console)));
 
             pgmux.editIni(ini -> ini.replace("default_pool_size = 1", "default_pool_size = 2"));
             Console.run(console, "RELOAD");

@@ -24,6 +24,11 @@ public final class Console {
      * (which the test pgmux ignores) instead of a SET after login.
      */
     public static Connection connect(PgmuxServer pgmux, String user, String password) throws SQLException {
+        return connect(pgmux.port(), user, password);
+    }
+
+    /** As {@link #connect(PgmuxServer, String, String)}, to a pgmux listening on 127.0.0.1:{@code port}. */
+    public static Connection connect(int port, String user, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
@@ -31,7 +36,7 @@ public final class Console {
         props.setProperty("preferQueryMode", "simple");
         props.setProperty("assumeMinServerVersion", "9.0");
         props.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection(pgmux.url("pgbouncer"), props);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/pgbouncer", props);
     }
 
     /**
