@@ -101,6 +101,25 @@ class ReloadIT {
     }
 
     @Test
+    void aUsersLineReachesAConnectedClientsPool(TestPostgres postgres) throws Exception {
+        try (PgmuxServer pgmux = builder(postgres).set("default_pool_size", "1").start();
+                Connection console = Console.connect(pgmux, ADMIN, ADMIN_PASSWORD);
+                Connection first = Sql.connect(pgmux)) {
+            int backend = Sql.pid(first);
+            assertEquals("session", Console.pool(console, DB, USER).get("pool_mode"));
+
+            pgmux.editIni(ini -> ini.replace("[users]\n", "[users]\n" + USER + " = pool_mode=transaction\n"));
+            Console.run(console, "RELOAD");
+
+            assertEquals(backend, Sql.pid(first), "the session's server, released when this statement ends");
+            try (Connection second = Sql.connect(pgmux)) {
+                assertEquals(backend, Sql.pid(second), "in transaction mode the one server serves both clients");
+            }
+            assertEquals("transaction", Console.pool(console, DB, USER).get("pool_mode"));
+        }
+    }
+
+    @Test
     void anAddedDatabaseIsUsableAtOnce(TestPostgres postgres) throws Exception {
         try (PgmuxServer pgmux = builder(postgres).start();
                 Connection console = Console.connect(pgmux, ADMIN, ADMIN_PASSWORD)) {
