@@ -115,10 +115,14 @@ public final class ConfigReloader {
         return outcome;
     }
 
+    /**
+     * The pools first, then the engine: a login that still sees the old config finds no pool for a database just
+     * removed (and is refused), and one that sees the new config finds the pools of databases just added.
+     */
     private void putInForce(PgBouncerConfig next, Map<String, Secret> authFile) {
         PgBouncerConfig running = engine.config();
-        engine.update(next, authFile);
         List<Pool> removed = engine.pools().reconfigure(next, authFile);
+        engine.update(next, authFile);
         // A database that comes back is a new one, enabled, as PgBouncer frees the old one with its flags.
         engine.disabledDatabases().removeIf(db -> running.databases().containsKey(db)
                 && !next.databases().containsKey(db));
