@@ -5,9 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.pgmux.admin.AdminExecutor;
 import io.pgmux.auth.ScramKeyCache;
-import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
-import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
@@ -19,6 +17,7 @@ import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.session.AdminConsole;
 import io.pgmux.session.AuthRules;
+import io.pgmux.session.ConfigReloader;
 import io.pgmux.session.Engine;
 import io.pgmux.session.EngineControl;
 import io.pgmux.session.EngineView;
@@ -43,15 +42,17 @@ public final class Pgmux implements AutoCloseable {
 
     private final MultiThreadIoEventLoopGroup group;
     private final Engine engine;
+    private final ConfigReloader reloader;
     private final Listeners listeners;
     private final Janitor janitor;
     private final Transport transport;
     private final Path pidfile;
 
-    private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, Listeners listeners, Janitor janitor,
-            Transport transport, Path pidfile) {
+    private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, ConfigReloader reloader, Listeners listeners,
+            Janitor janitor, Transport transport, Path pidfile) {
         this.group = group;
         this.engine = engine;
+        this.reloader = reloader;
         this.listeners = listeners;
         this.janitor = janitor;
         this.transport = transport;
@@ -66,7 +67,7 @@ public final class Pgmux implements AutoCloseable {
      */
     public static Pgmux start(PgBouncerConfig config, String transportOverride, int threads)
             throws ConfigException, IOException {
-        Map<String, Secret> authFile = readAuthFile(config);
+        Map<String, Secret> authFile = ConfigReloader.readAuthFile(config);
         String requested = transportOverride != null ? transportOverride
                 : config.settings().string(Setting.TRANSPORT);
         Transport transport = Transport.select(requested);
@@ -82,35 +83,27 @@ public final class Pgmux implements AutoCloseable {
             TlsState tls = new TlsState();
             tls.load(config.settings());
             ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys, tls);
-            Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels), serverChannels, scramKeys,
-                    tls, config, authFile);
+            Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels, config, authFile),
+                    serverChannels, scramKeys, tls, config, authFile);
             engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
+            ConfigReloader reloader = new ConfigReloader(engine);
             // Ready before the first client can log in; SHUTDOWN reaches the instance, which exists by then.
             AtomicReference<Pgmux> started = new AtomicReference<>();
             engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
-                    new EngineView(engine), new EngineControl(engine, () -> reload(engine),
-                            () -> started.get().close())));
+                    new EngineView(engine), new EngineControl(engine, reloader, () -> started.get().close())));
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            Pgmux pgmux = new Pgmux(group, engine, reloader, listeners, janitor, transport, pidfile);
             started.set(pgmux);
             return pgmux;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-    }
-
-    private static Map<String, Secret> readAuthFile(PgBouncerConfig config) throws ConfigException {
-        String file = config.settings().string(Setting.AUTH_FILE);
-        if (file == null || file.isBlank()) {
-            return Map.of();
-        }
-        return AuthFile.read(Path.of(file), LOG::warning);
     }
 
     private static Path writePidfile(String pidfile) throws IOException {
@@ -123,30 +116,13 @@ public final class Pgmux implements AutoCloseable {
     }
 
     /**
-     * RELOAD (and SIGHUP): reads the config file, auth_file and TLS files again. New logins and new TLS handshakes
-     * use them; on any error the running config stays and the reason is logged, as PgBouncer does.
+     * SIGHUP, as RELOAD: reads the config file, auth_file, hba and TLS files again and applies them to the running
+     * pools (see {@link ConfigReloader#reload}); on any error the running config stays and the reason is logged.
      *
-     * @return true when the new config is in use
+     * @return true when the new config is in force
      */
     public boolean reload() {
-        return reload(engine);
-    }
-
-    private static boolean reload(Engine engine) {
-        Path file = engine.config().file();
-        try {
-            PgBouncerConfig config = ConfigLoader.load(file, LOG::warning);
-            Map<String, Secret> authFile = readAuthFile(config);
-            AuthRules rules = AuthRules.load(config.settings(), LOG::warning);
-            engine.tls().load(config.settings());
-            engine.updateAuthRules(rules);
-            engine.update(config, authFile);
-            LOG.info("RELOAD: " + file + " reloaded");
-            return true;
-        } catch (ConfigException | IOException | RuntimeException e) {
-            LOG.severe("RELOAD failed, keeping the running config: " + e.getMessage());
-            return false;
-        }
+        return reloader.reload();
     }
 
     /** The bound TCP port (the real one when listen_port is 0). */

@@ -203,7 +203,8 @@ public enum Setting {
 
     /**
      * The {@code changeable} column of SHOW CONFIG. False for keys read only at startup (PgBouncer's CF_NO_RELOAD):
-     * RELOAD keeps their old value and {@code SET} accepts but ignores them.
+     * RELOAD keeps their running value, and {@code SET} refuses them with "SET failed" (PgBouncer answers such a SET
+     * as if done and ignores it).
      */
     public boolean changeable() {
         return changeable;

@@ -14,6 +14,7 @@ import io.pgmux.config.DatabaseEntry;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.ServerConnector;
+import io.pgmux.pool.ServerGeneration;
 import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.session.Engine;
@@ -53,10 +54,10 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
     }
 
     @Override
-    public void open(Pool pool, int loopIndex) {
-        PoolSettings settings = pool.settings();
+    public void open(Pool pool, ServerGeneration generation, int loopIndex) {
+        PoolSettings settings = generation.settings();
         SocketAddress address = address(settings.database());
-        ServerConnection connection = new ServerConnection(pool, loopIndex,
+        ServerConnection connection = new ServerConnection(pool, loopIndex, generation.number(),
                 new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys));
         TlsContexts.ServerTls serverTls = tls.serverTls();
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)

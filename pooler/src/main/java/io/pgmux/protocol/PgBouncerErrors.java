@@ -28,6 +28,8 @@ public final class PgBouncerErrors {
     /** A client dropped by the admin command KILL_CLIENT. */
     public static final String ADMIN_FORCED_DISCONNECT = "admin forced disconnect";
     public static final String SHUTTING_DOWN = "pooler is shutting down";
+    /** The client's database was removed from the config by RELOAD. */
+    public static final String DATABASE_REMOVED = "database removed";
     public static final String CONNECT_FAILED = "connect failed";
     public static final String SERVER_CONNECTION_CLOSED = "server conn crashed?";
     public static final String CLIENT_LOGIN_TIMEOUT = "client_login_timeout";

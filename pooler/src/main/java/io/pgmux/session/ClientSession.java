@@ -163,11 +163,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
     }
 
-    /** KILL_CLIENT: drops this client and its server with PgBouncer's reason; call on its loop. */
-    void kill() {
+    /**
+     * Drops this client and its server, telling the client why (KILL_CLIENT, a database removed by RELOAD); a
+     * statement still running is cancelled first. Call on its loop.
+     */
+    void kill(String reason) {
         ServerConnection s = server;
-        dropWithServer(PgBouncerErrors.ADMIN_FORCED_DISCONNECT,
+        dropWithServer(reason,
                 s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent);
+    }
+
+    /** The pool this client was given at login, or null before (and for admin console clients). */
+    Pool pool() {
+        return pool;
     }
 
     public int peerUid() {
@@ -468,14 +476,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         String dbName = database.authDbname() != null ? database.authDbname()
                 : blankToNull(config.settings().string(Setting.AUTH_DBNAME));
         DatabaseEntry authDatabase = dbName == null ? database : config.database(dbName).orElse(null);
-        if (authDatabase == null) {
-            LOG.warning("authentication database \"" + dbName + "\" is not configured");
+        Pool authPool = authDatabase == null ? null : engine.pools().poolFor(authDatabase.name(), authUser, null);
+        if (authPool == null) {
+            LOG.warning("authentication database \"" + (dbName != null ? dbName : databaseName)
+                    + "\" is not configured");
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONFIG_ERROR);
             return;
         }
         authQuery = database.authQuery() != null ? database.authQuery()
                 : config.settings().string(Setting.AUTH_QUERY);
-        Pool authPool = engine.pools().poolFor(config, engine.authFile(), authDatabase, authUser);
         channel.config().setAutoRead(false);
         Waiter w = authPool.checkout(this);
         if (authQuery != null && state != ClientState.CLOSED) {
@@ -638,10 +647,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
             return;
         }
+        // Null when a RELOAD removed the database while this client logged in.
+        pool = engine.pools().poolFor(database.name(), user, queriedSecret);
+        if (pool == null) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
+            return;
+        }
         ByteBuf ok = channel.alloc().buffer(9);
         PgMessages.authentication(ok, MessageType.AUTH_OK);
         channel.write(ok, channel.voidPromise());
-        pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
         pool.clientCount().incrementAndGet();
         holdsPoolSlot = true;
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
@@ -1049,8 +1063,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     // ---- errors ----
 
-    /** Sends a FATAL error with PgBouncer's text and closes this client only. */
+    /** Sends a FATAL error with PgBouncer's text and closes this client only; once: a failed client gets no more. */
     void fail(String sqlState, String message) {
+        if (failed) {
+            return;
+        }
         failed = true;
         if (state == ClientState.CLOSED || !channel.isActive()) {
             channel.close();

@@ -2,36 +2,37 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.pgmux.admin.AdminError;
+import io.pgmux.admin.AdminNotice;
 import io.pgmux.admin.control.ControlResult;
 import io.pgmux.admin.control.PoolerControl;
 import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.pool.Pool;
+import io.pgmux.protocol.PgBouncerErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 
 /**
- * The admin console's actions on a running engine: RELOAD, RECONNECT, DISABLE/ENABLE, KILL_CLIENT and SHUTDOWN.
- * The pause family, KILL, WAIT_CLOSE, SET and the waiting SHUTDOWN modes answer that they are not implemented yet.
+ * The admin console's actions on a running engine: RELOAD, SET, RECONNECT, DISABLE/ENABLE, KILL_CLIENT and SHUTDOWN.
+ * The pause family, KILL, WAIT_CLOSE and the waiting SHUTDOWN modes answer that they are not implemented yet.
  */
 public final class EngineControl implements PoolerControl {
     /** feature_not_supported. */
     private static final String NOT_SUPPORTED = "0A000";
 
     private final Engine engine;
-    private final BooleanSupplier reload;
+    private final ConfigReloader reloader;
     private final Runnable shutdown;
 
     /**
-     * @param reload   re-reads the config files; false when they could not be used
+     * @param reloader RELOAD and SET
      * @param shutdown stops pgmux; must not be run on an event loop, which it stops
      */
-    public EngineControl(Engine engine, BooleanSupplier reload, Runnable shutdown) {
+    public EngineControl(Engine engine, ConfigReloader reloader, Runnable shutdown) {
         this.engine = engine;
-        this.reload = reload;
+        this.reloader = reloader;
         this.shutdown = shutdown;
     }
 
@@ -122,7 +123,7 @@ public final class EngineControl implements PoolerControl {
     private boolean killOnLoop(int loopIndex, long id) {
         for (ClientSession client : engine.loopClients(loopIndex)) {
             if (client.id() == id && client.snapshot(PgBouncerConfig.ADMIN_DATABASE) != null) {
-                client.kill();
+                client.kill(PgBouncerErrors.ADMIN_FORCED_DISCONNECT);
                 return true;
             }
         }
@@ -132,7 +133,7 @@ public final class EngineControl implements PoolerControl {
     /** Reads the files off the event loops. */
     @Override
     public CompletionStage<ControlResult> reload() {
-        return CompletableFuture.supplyAsync(() -> reload.getAsBoolean() ? ControlResult.DONE
+        return CompletableFuture.supplyAsync(() -> reloader.reload() ? ControlResult.DONE
                 : ControlResult.refused(AdminError.reloadFailed()));
     }
 
@@ -147,9 +148,14 @@ public final class EngineControl implements PoolerControl {
         return new CompletableFuture<>();
     }
 
+    /** Off the event loops too: a TLS key reads its files. */
     @Override
     public CompletionStage<ControlResult> set(String key, String value) {
-        return notImplemented("SET");
+        return CompletableFuture.supplyAsync(() -> switch (reloader.set(key, value)) {
+            case APPLIED -> ControlResult.DONE;
+            case TLS_NOT_APPLIED -> ControlResult.done(AdminNotice.TLS_NOT_APPLIED);
+            case REFUSED -> ControlResult.refused(AdminError.setFailed());
+        });
     }
 
     private static CompletionStage<ControlResult> notImplemented(String command) {

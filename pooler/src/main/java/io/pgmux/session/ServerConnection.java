@@ -43,6 +43,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private final Pool pool;
     private final int loopIndex;
+    /** The pool's server generation this server was opened in: an older one than the pool's is close-needed. */
+    private final int generation;
     private final MessageScanner scanner = new MessageScanner(this);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
@@ -71,14 +73,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private boolean lookingUp;
     private List<String> internalRow;
     private boolean closing;
-    /** Set by RECONNECT (or a RELOAD that changes the server's settings): close when released. */
-    private volatile boolean closeNeeded;
     /** Bytes read on this server's loop and queued for the client's loop (added here, taken there). */
     private final AtomicInteger handedOverBytes = new AtomicInteger();
 
-    public ServerConnection(Pool pool, int loopIndex, ServerLogin login) {
+    public ServerConnection(Pool pool, int loopIndex, int generation, ServerLogin login) {
         this.pool = pool;
         this.loopIndex = loopIndex;
+        this.generation = generation;
         this.login = login;
     }
 
@@ -161,12 +162,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return lastUsedNanos;
     }
 
+    /** Set by RECONNECT, or a RELOAD or SET that changed the server's settings: close when released. */
     public boolean closeNeeded() {
-        return closeNeeded;
-    }
-
-    public void markCloseNeeded() {
-        closeNeeded = true;
+        return generation != pool.generation().number();
     }
 
     /**
