@@ -49,7 +49,13 @@ public final class SimpleQueryClient implements AutoCloseable {
      */
     public static SimpleQueryClient login(PgmuxServer server, String database, String user, String password)
             throws IOException {
-        RawPgClient raw = RawPgClient.connect(server.port());
+        return login(server.port(), database, user, password);
+    }
+
+    /** Logs in to {@code database} through the pgmux listening on 127.0.0.1:{@code port}. */
+    public static SimpleQueryClient login(int port, String database, String user, String password)
+            throws IOException {
+        RawPgClient raw = RawPgClient.connect(port);
         try {
             raw.send(RawPgClient.startupMessage(Map.of("user", user, "database", database)));
             RawPgClient.Message auth = raw.readMessage();
@@ -122,6 +128,12 @@ public final class SimpleQueryClient implements AutoCloseable {
             // up to the terminator
         }
         return new String(b.array(), start, b.position() - start - 1, StandardCharsets.UTF_8);
+    }
+
+    /** Sends Terminate: the client's way to say goodbye, after which the server closes the connection. */
+    public void terminate() throws IOException {
+        raw.send(RawPgClient.message('X', new byte[0]));
+        raw.closedByPeer();
     }
 
     @Override
