@@ -54,6 +54,11 @@ class LogLinesIT {
                     + "xact \\d+ us, query \\d+ us, wait \\d+ us$") >= 1);
 
             useAClientThenFailALogin(port);
+            try (SimpleQueryClient admin = SimpleQueryClient.login(port, "pgbouncer", USER, PASSWORD)) {
+                admin.terminate();
+            }
+            Await.until(PATIENCE, "the admin console client's goodbye", () -> count(log,
+                    "LOG C-0x[0-9a-f]+: pgbouncer/" + USER + "@\\S+ closing because: client close request") == 1);
             Await.until(PATIENCE, "the client's login, its goodbye and the refused login in the log", () ->
                     count(log, CLIENT + "login attempt: db=" + PostgresExtension.DATABASE + " user=" + USER
                             + " tls=no replication=no$") >= 3
@@ -88,6 +93,7 @@ class LogLinesIT {
                 "listen_port = " + port,
                 "unix_socket_dir = " + dir,
                 "auth_type = plain",
+                "admin_users = " + USER,
                 "auth_file = " + dir.resolve("userlist.txt"),
                 "logfile = " + log,
                 "stats_period = 1",

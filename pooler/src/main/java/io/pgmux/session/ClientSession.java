@@ -275,6 +275,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /** An admin console client said goodbye with Terminate. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == AdminSession.CLOSE_REQUESTED) {
+            logClosing(CLOSE_REQUEST);
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ClientState previous = state;
