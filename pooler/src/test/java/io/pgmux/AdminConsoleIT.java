@@ -163,6 +163,21 @@ class AdminConsoleIT {
     }
 
     @Test
+    void showMemReportsTheJvmsHeapAndBuffersInBytes() throws Exception {
+        try (AdminClient c = AdminClient.login(STATS, STATS_PASSWORD)) {
+            Map<String, Map<String, String>> rows = new HashMap<>();
+            for (Map<String, String> row : c.query("SHOW MEM").maps()) {
+                rows.put(row.get("name"), row);
+            }
+            Map<String, String> heap = rows.get("jvm_heap");
+            assertTrue(heap != null && Long.parseLong(heap.get("used")) > 0, rows.toString());
+            assertEquals(Long.parseLong(heap.get("memtotal")),
+                    Long.parseLong(heap.get("used")) + Long.parseLong(heap.get("free")), heap.toString());
+            assertTrue(rows.containsKey("jvm_direct_buffers"), rows.toString());
+        }
+    }
+
+    @Test
     void aStatsUserNeedsAdminAccessToReload() throws Exception {
         try (AdminClient c = AdminClient.login(STATS, STATS_PASSWORD)) {
             assertEquals("admin access needed", c.query("RELOAD").error());

@@ -23,8 +23,12 @@ public sealed interface AdminCommand {
         }
     }
 
-    /** {@code SET client_encoding = ...} and the like: answered with a "SET ignored" notice, for any user. */
-    record SetIgnored(FakeParameter parameter) implements AdminCommand {
+    /**
+     * {@code SET client_encoding = ...} and the like: answered with a "SET ignored" notice, for any user.
+     *
+     * @param parameter the parameter's name, lower case
+     */
+    record SetIgnored(String parameter) implements AdminCommand {
         public SetIgnored {
             Objects.requireNonNull(parameter, "parameter");
         }

@@ -40,6 +40,14 @@ public final class AdminCommandParser {
     private static final String END = WS0 + "(?:;" + WS0 + ")?";
     private static final String SET_PREFIX = WS0 + "set" + WS1 + WORD + WS0 + "(?:=|to)" + WS0;
 
+    /**
+     * Session settings drivers SET right after login, ignored like the fake parameters. PgBouncer answers "SET
+     * failed" to them, which stops pgjdbc (it runs {@code SET extra_float_digits = 3} because the console's
+     * server_version reads as older than 9.0) from using the console at all.
+     */
+    private static final java.util.Set<String> DRIVER_SESSION_PARAMETERS = java.util.Set.of("extra_float_digits",
+            "application_name");
+
     private static final Pattern COMMAND = compile(WS0 + WORD + "(?:" + WS1 + WORD + ")?" + END);
     private static final Pattern SET_STRING = compile(SET_PREFIX + STRING + END);
     private static final Pattern SET_WORD = compile(SET_PREFIX + WORD + END);
@@ -155,8 +163,11 @@ public final class AdminCommandParser {
         if (value == null) {
             return BAD_ARGUMENTS;
         }
-        FakeParameter parameter = FakeParameter.find(key);
-        return parameter != null ? new SetIgnored(parameter) : new Set(key, value);
+        String lowerKey = key.toLowerCase(Locale.ROOT);
+        if (FakeParameter.find(key) != null || DRIVER_SESSION_PARAMETERS.contains(lowerKey)) {
+            return new SetIgnored(lowerKey);
+        }
+        return new Set(key, value);
     }
 
     /** The text of a matched part, unquoted; "" when absent; null when it does not fit PgBouncer's buffer. */

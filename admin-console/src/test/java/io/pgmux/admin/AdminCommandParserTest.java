@@ -180,9 +180,15 @@ class AdminCommandParserTest {
 
     @Test
     void ignoresSetOfDriverParameters() {
-        assertEquals(new SetIgnored(FakeParameter.CLIENT_ENCODING), parse("SET client_encoding = 'UTF8'"));
-        assertEquals(new SetIgnored(FakeParameter.TIMEZONE), parse("set TimeZone to 'UTC'"));
-        assertEquals(new SetIgnored(FakeParameter.DATESTYLE), parse("SET \"DateStyle\" = ISO"));
+        assertEquals(new SetIgnored("client_encoding"), parse("SET client_encoding = 'UTF8'"));
+        assertEquals(new SetIgnored("timezone"), parse("set TimeZone to 'UTC'"));
+        assertEquals(new SetIgnored("datestyle"), parse("SET \"DateStyle\" = ISO"));
+    }
+
+    @Test
+    void ignoresTheSessionSettingsPgjdbcSendsAfterLogin() {
+        assertEquals(new SetIgnored("extra_float_digits"), parse("SET extra_float_digits = 3"));
+        assertEquals(new SetIgnored("application_name"), parse("SET application_name = 'PostgreSQL JDBC Driver'"));
     }
 
     @Test

@@ -338,11 +338,7 @@ public final class EngineView implements PoolerView {
     /** pgmux has no object caches of its own; the JVM heap is shown as one entry. */
     @Override
     public CompletionStage<List<MemSnapshot>> mem() {
-        Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        return CompletableFuture.completedFuture(List.of(new MemSnapshot("jvm_heap", 1,
-                (int) Math.min(Integer.MAX_VALUE, used), (int) Math.min(Integer.MAX_VALUE, rt.freeMemory()),
-                (int) Math.min(Integer.MAX_VALUE, rt.totalMemory()))));
+        return CompletableFuture.completedFuture(MemoryFigures.read());
     }
 
     @Override
