@@ -10,6 +10,7 @@ import io.pgmux.testing.ExternalCommand;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.PrometheusPage;
+import io.pgmux.testing.RawPgClient;
 import io.pgmux.testing.SimpleQueryClient;
 import io.pgmux.testing.TestPostgres;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -120,7 +122,19 @@ class StatsIT {
             assertEquals(Long.toString(sent + querySize("SELECT 4")), totals.get("bytes_received"));
             assertTrue(Long.parseLong(totals.get("bytes_sent")) > bytesSent, "the answer to SELECT 4 was sent");
 
-            Map<String, String> overall = new java.util.HashMap<>();
+            // Two queries sent before the first is answered make one query and one transaction, as PgBouncer
+            // counts: a query ends when nothing is in flight any more.
+            client.raw().send(RawPgClient.query("SELECT 5"),
+                    RawPgClient.query("SELECT 6"));
+            assertNull(client.readResult().error());
+            assertNull(client.readResult().error());
+            totals = admin.query("SHOW STATS_TOTALS").row("counted");
+            assertEquals("7", totals.get("query_count"));
+            assertEquals("5", totals.get("xact_count"));
+            assertEquals(Long.toString(sent + querySize("SELECT 4") + 2 * querySize("SELECT 5")),
+                    totals.get("bytes_received"));
+
+            Map<String, String> overall = new HashMap<>();
             admin.query("SHOW TOTALS").rows().forEach(r -> overall.put(r.get(0), r.get(1)));
             assertTrue(Long.parseLong(overall.get("total_xact_count")) >= 4, overall.toString());
             assertTrue(Long.parseLong(overall.get("total_query_count")) >= 6, overall.toString());
@@ -132,7 +146,7 @@ class StatsIT {
         try (SimpleQueryClient admin = admin(); SimpleQueryClient holder = client("single");
                 SimpleQueryClient queued = client("single")) {
             run(holder, "BEGIN", "SELECT 1");
-            queued.raw().send(io.pgmux.testing.RawPgClient.query("SELECT 2"));
+            queued.raw().send(RawPgClient.query("SELECT 2"));
             Await.until(PATIENCE, "the second client waits, and its wait grows past 50 ms", () -> {
                 Map<String, String> pool = pool(admin, "single");
                 return "1".equals(pool.get("cl_waiting")) && maxWaitMicros(pool) >= 50_000;
@@ -196,7 +210,7 @@ class StatsIT {
                 Map<String, String> before = admin.query("SHOW LATENCY").row("queued");
                 assertEquals("0", before.get("wait_p99"), before.toString());
                 for (SimpleQueryClient c : clients) {
-                    c.raw().send(io.pgmux.testing.RawPgClient.query("SELECT pg_sleep(0.2)"));
+                    c.raw().send(RawPgClient.query("SELECT pg_sleep(0.2)"));
                 }
                 for (SimpleQueryClient c : clients) {
                     assertNull(c.readResult().error());
