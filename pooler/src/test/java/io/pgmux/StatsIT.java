@@ -207,8 +207,8 @@ class StatsIT {
                 for (int i = 0; i < 4; i++) {
                     clients.add(client("queued"));
                 }
-                Map<String, String> before = admin.query("SHOW LATENCY").row("queued");
-                assertEquals("0", before.get("wait_p99"), before.toString());
+                // Only the first login waited, for the pool's first server (if a period with it has ended yet).
+                assertTrue(micros(admin, "queued", "wait_p99") < 150_000);
                 for (SimpleQueryClient c : clients) {
                     c.raw().send(RawPgClient.query("SELECT pg_sleep(0.2)"));
                 }
