@@ -6,9 +6,12 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pgmux.admin.AdminExecutor;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.ConfigException;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
+import io.pgmux.log.ConnectionLog;
+import io.pgmux.metrics.MetricsServer;
 import io.pgmux.net.ClientChannelInitializer;
 import io.pgmux.net.Listeners;
 import io.pgmux.net.ServerChannels;
@@ -22,6 +25,8 @@ import io.pgmux.session.Engine;
 import io.pgmux.session.EngineControl;
 import io.pgmux.session.EngineView;
 import io.pgmux.session.Janitor;
+import io.pgmux.session.StatsSampler;
+import io.pgmux.session.StatsTicker;
 import io.pgmux.tls.TlsState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,16 +50,21 @@ public final class Pgmux implements AutoCloseable {
     private final ConfigReloader reloader;
     private final Listeners listeners;
     private final Janitor janitor;
+    private final StatsTicker statsTicker;
+    /** The /metrics listener, or null without metrics_listen. */
+    private final MetricsServer metrics;
     private final Transport transport;
     private final Path pidfile;
 
     private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, ConfigReloader reloader, Listeners listeners,
-            Janitor janitor, Transport transport, Path pidfile) {
+            Janitor janitor, StatsTicker statsTicker, MetricsServer metrics, Transport transport, Path pidfile) {
         this.group = group;
         this.engine = engine;
         this.reloader = reloader;
         this.listeners = listeners;
         this.janitor = janitor;
+        this.statsTicker = statsTicker;
+        this.metrics = metrics;
         this.transport = transport;
         this.pidfile = pidfile;
     }
@@ -82,22 +92,30 @@ public final class Pgmux implements AutoCloseable {
             ScramKeyCache scramKeys = new ScramKeyCache();
             TlsState tls = new TlsState();
             tls.load(config.settings());
-            ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys, tls);
+            ConnectionLog connectionLog = new ConnectionLog();
+            ServerChannels serverChannels = new ServerChannels(loops, transport, scramKeys, tls, connectionLog);
             Engine engine = new Engine(loops, new PoolRegistry(loops, serverChannels, config, authFile),
-                    serverChannels, scramKeys, tls, config, authFile);
+                    serverChannels, scramKeys, tls, connectionLog, config, authFile);
             engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
             ConfigReloader reloader = new ConfigReloader(engine);
             // Ready before the first client can log in; SHUTDOWN reaches the instance, which exists by then.
             AtomicReference<Pgmux> started = new AtomicReference<>();
+            StatsSampler sampler = new StatsSampler(engine);
+            StatsTicker statsTicker = new StatsTicker(engine, sampler);
+            EngineView view = new EngineView(engine, sampler, statsTicker);
             engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
-                    new EngineView(engine), new EngineControl(engine, reloader, () -> started.get().close())));
+                    view, new EngineControl(engine, reloader, () -> started.get().close())));
+            String metricsListen = config.settings().string(Setting.METRICS_LISTEN);
+            MetricsServer metrics = metricsListen.isBlank() ? null
+                    : MetricsServer.bind(HostPort.parse(metricsListen), group, transport, view, sampler);
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            Pgmux pgmux = new Pgmux(group, engine, reloader, listeners, janitor, transport, pidfile);
+            Pgmux pgmux = new Pgmux(group, engine, reloader, listeners, janitor, statsTicker, metrics, transport,
+                    pidfile);
             started.set(pgmux);
             return pgmux;
         } catch (IOException | RuntimeException e) {
@@ -138,11 +156,20 @@ public final class Pgmux implements AutoCloseable {
         return transport;
     }
 
+    /** The port of the /metrics listener, or -1 without metrics_listen. */
+    public int metricsPort() {
+        return metrics != null ? metrics.port() : -1;
+    }
+
     /** Stops listening, closes every connection and the event loops. */
     @Override
     public void close() {
         engine.shutdown();
         janitor.close();
+        statsTicker.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         listeners.close();
         for (Pool pool : engine.pools().pools()) {
             pool.closeIdleServers();

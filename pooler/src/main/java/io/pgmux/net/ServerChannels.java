@@ -11,6 +11,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.DatabaseEntry;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.ServerConnector;
@@ -44,10 +45,13 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
     private final Transport transport;
     private final ScramKeyCache scramKeys;
     private final TlsState tls;
+    private final ConnectionLog connectionLog;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys, TlsState tls) {
+    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys, TlsState tls,
+            ConnectionLog connectionLog) {
         this.loops = loops;
+        this.connectionLog = connectionLog;
         this.transport = transport;
         this.scramKeys = scramKeys;
         this.tls = tls;
@@ -58,7 +62,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
         PoolSettings settings = generation.settings();
         SocketAddress address = address(settings.database());
         ServerConnection connection = new ServerConnection(pool, loopIndex, generation.number(),
-                new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys));
+                new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys), connectionLog);
         TlsContexts.ServerTls serverTls = tls.serverTls();
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(settings.connectTimeout()))

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.session.ClientSession;
 import io.pgmux.session.ServerConnection;
+import io.pgmux.stats.PoolStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class Pool {
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     /** Idle servers the janitors of the loops are closing and that are not gone yet (still in the pool count). */
     private final AtomicInteger retiring = new AtomicInteger();
+    /** Counters and latencies, one part per loop. */
+    private final PoolStats stats;
 
     /** Startup parameters of the first server that logged in: the base of every client's welcome. */
     private volatile Map<String, String> welcomeParams;
@@ -71,6 +74,12 @@ public final class Pool {
         }
         this.idleCounts = new AtomicIntegerArray(loops.length);
         this.credentials = settings.credentials();
+        this.stats = new PoolStats(loops.length);
+    }
+
+    /** This pool's statistics (SHOW STATS, SHOW LATENCY, /metrics). */
+    public PoolStats stats() {
+        return stats;
     }
 
     /** What new servers of this pool log in with. */

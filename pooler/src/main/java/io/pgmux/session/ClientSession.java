@@ -22,6 +22,7 @@ import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Secret;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
@@ -34,6 +35,7 @@ import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.protocol.TypedFrameDecoder;
+import io.pgmux.stats.LoopStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -56,6 +58,8 @@ import java.util.logging.Logger;
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements MessageScanner.Listener {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    /** PgBouncer's log_disconnections reason for a client that sent Terminate. */
+    private static final String CLOSE_REQUEST = "client close request";
 
     private final Engine engine;
     private final MessageScanner scanner = new MessageScanner(this);
@@ -108,6 +112,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      * the start of the transaction, explicit or not, as PgBouncer counts it for transaction_timeout.
      */
     private long transactionStartNanos;
+    /** This client's pool's statistics on this client's loop; set at login. */
+    private LoopStats stats;
+    /**
+     * When the query in flight began (PgBouncer's query_start), 0 when none: the client's first data after its last
+     * request was answered, so a client that has to wait for a server waits within its query.
+     */
+    private long queryStartNanos;
+    /** When the open transaction's first query began (PgBouncer's xact_start), 0 when none is open. */
+    private long xactStartNanos;
+    /** How long this client waited for the server it is being given; counted when the two are linked. */
+    private long waitedNanos;
+    /** Why this client is closing has been logged (or needs no line): channelInactive adds none. */
+    private boolean closeLogged;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
     /** The client was sent its FATAL error and is being closed; nothing it sends is processed any more. */
@@ -159,8 +176,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             case WAITING -> io.pgmux.admin.view.ClientState.WAITING;
             default -> s != null ? io.pgmux.admin.view.ClientState.ACTIVE : io.pgmux.admin.view.ClientState.IDLE;
         };
+        long waitUs = queryStartNanos != 0 ? (System.nanoTime() - queryStartNanos) / 1000 : 0;
         return Snapshots.of(shown, id, user, adminLogin ? adminDatabase : databaseName, channel, connectTime,
-                lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
+                lastActivityNanos, waitUs, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
     }
 
     /**
@@ -265,6 +283,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /** An admin console client said goodbye with Terminate. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == AdminSession.CLOSE_REQUESTED) {
+            logClosing(CLOSE_REQUEST);
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ClientState previous = state;
@@ -287,8 +315,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             server = null;
             s.unlink(serverReady && isServerClean(s));
         }
-        if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine("C: " + describe() + " closed (was " + previous + ")");
+        if (!closeLogged && previous != ClientState.LOGIN) {
+            // As PgBouncer, a client gone during its login (psql asking for a password, a probe) gets no line.
+            engine.connectionLog().closing(logPrefix(), "client unexpected eof", ageNanos());
         }
     }
 
@@ -296,12 +325,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof ProtocolException) {
-            LOG.info("C: " + describe() + " closing because: " + root.getMessage());
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, root.getMessage());
         } else {
             // A peer resetting its socket is routine; anything else is a bug worth seeing in the log.
             LOG.log(root instanceof java.io.IOException ? Level.FINE : Level.WARNING,
-                    "C: " + describe() + " connection error", root);
+                    logPrefix() + " connection error", root);
             ctx.close();
         }
     }
@@ -369,6 +397,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         PgBouncerConfig config = engine.config();
+        engine.connectionLog().loginAttempt(logPrefix(), databaseName, user, TlsDescription.of(channel));
         if (adminLogin) {
             startAdminAuth();
             return;
@@ -386,6 +415,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** The admin database: user pgbouncer over the Unix socket as pgmux's own OS user needs no password. */
     private void startAdminAuth() {
         if (!tcp && peerUid >= 0 && peerUid == OsUsers.currentUid() && AdminConsole.UNIX_ADMIN_USER.equals(user)) {
+            engine.connectionLog().unixAdminAccess(logPrefix());
             unixAdmin = true;
             onAuthenticated();
             return;
@@ -501,7 +531,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         channel.config().setAutoRead(true);
         if (error != null) {
-            LOG.warning("C: " + describe() + " auth_query failed: " + error);
+            LOG.warning(logPrefix() + " auth_query failed: " + error);
         }
         // No row, a NULL secret (expired or NOLOGIN under the default query) or an error: the same exchange as
         // for any unknown user, failing like a wrong password.
@@ -639,6 +669,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         if (database == null) {
+            engine.connectionLog().loginFailed(logPrefix(), databaseName, user);
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
             return;
         }
@@ -656,6 +687,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ByteBuf ok = channel.alloc().buffer(9);
         PgMessages.authentication(ok, MessageType.AUTH_OK);
         channel.write(ok, channel.voidPromise());
+        stats = pool.stats().loop(loopIndex);
         pool.clientCount().incrementAndGet();
         holdsPoolSlot = true;
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
@@ -726,6 +758,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void requestServer() {
         if (state == ClientState.ACTIVE) {
             state = ClientState.WAITING;
+            if (queryStartNanos == 0) {
+                // Data from an idle client begins a query before it has a server, as in PgBouncer.
+                queryStartNanos = lastActivityNanos;
+            }
         }
         channel.config().setAutoRead(false);
         Waiter w = pool.checkout(this);
@@ -736,6 +772,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** The pool handed this client a server. Runs on the client's loop. */
     public void onServerAssigned(ServerConnection assigned) {
+        // Only a client that was queued has waited; one served at once reads no clock.
+        waitedNanos = waiter != null ? System.nanoTime() - waiter.sinceNanos() : 0;
         waiter = null;
         if (state == ClientState.CLOSED) {
             assigned.unlink(true);
@@ -744,6 +782,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (authQuery != null) {
             String sql = authQuery;
             authQuery = null;
+            assigned.pool().stats().loop(loopIndex).assigned(waitedNanos);
             assigned.runLookup(sql, user, () -> onAuthQueryDone(assigned));
             return;
         }
@@ -770,6 +809,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         server = assigned;
+        stats.assigned(waitedNanos);
         serverReady = false;
         requestsSent = 0;
         serverReadyBaseline = assigned.readyForQueryCount();
@@ -851,6 +891,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             // A client leaving without a server needs none.
             buf.release();
             terminating = true;
+            logClosing(CLOSE_REQUEST);
             channel.close();
             return;
         }
@@ -869,6 +910,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private void relayToServer(ByteBuf buf) {
         ServerConnection s = server;
+        int bytes = buf.readableBytes();
         int stop;
         try {
             stop = scanner.scan(buf);
@@ -884,6 +926,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 unsynced = true;
             }
             if (stop > buf.readerIndex()) {
+                stats.clientBytes(stop - buf.readerIndex());
                 s.channel().write(buf.retainedSlice(buf.readerIndex(), stop - buf.readerIndex()),
                         s.channel().voidPromise());
                 dirtyToServer = true;
@@ -894,10 +937,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (unknownPacket) {
                 fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
             } else {
+                logClosing(CLOSE_REQUEST);
                 channel.close();
             }
             return;
         }
+        stats.clientBytes(bytes);
         s.channel().write(buf, s.channel().voidPromise());
         dirtyToServer = true;
         if (!s.channel().isWritable()) {
@@ -939,8 +984,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (transactionStartNanos == 0) {
                 transactionStartNanos = requestStartNanos;
             }
+            startQuery();
         }
         requestsSent++;
+    }
+
+    /** Nothing was in flight: a query begins, and a transaction with it unless one is open (PgBouncer's stats). */
+    private void startQuery() {
+        if (queryStartNanos == 0) {
+            queryStartNanos = requestStartNanos;
+        }
+        boolean newTransaction = xactStartNanos == 0;
+        if (newTransaction) {
+            xactStartNanos = queryStartNanos;
+        }
+        stats.queryStarted(newTransaction);
+    }
+
+    /** Every request was answered: the query ends, and the transaction with it when the server is idle. */
+    private void endQuery(long nowNanos, boolean idle) {
+        stats.queryDone(nowNanos - queryStartNanos);
+        queryStartNanos = 0;
+        if (idle && xactStartNanos != 0) {
+            stats.transactionDone(nowNanos - xactStartNanos);
+            xactStartNanos = 0;
+        }
     }
 
     /** Server bytes for this client (on this client's loop). */
@@ -984,7 +1052,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (s != server) {
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        if (queryStartNanos != 0 && s.readyForQueryCount() - serverReadyBaseline == requestsSent) {
+            endQuery(now, s.txStatus() == MessageType.TX_IDLE);
+        }
         PoolMode mode = pool.settings().poolMode();
         if (s.txStatus() != MessageType.TX_IDLE) {
             if (mode == PoolMode.STATEMENT) {
@@ -1073,7 +1145,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             channel.close();
             return;
         }
-        LOG.info("C: " + describe() + " closing because: " + message);
+        logClosing(message);
+        engine.connectionLog().poolerError(logPrefix(), message);
         channel.config().setAutoRead(false);
         channel.writeAndFlush(PgMessages.fatal(channel.alloc(), sqlState, message))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -1098,8 +1171,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private String describe() {
-        return (databaseName != null ? databaseName : "?") + "/" + (user != null ? user : "?") + "@"
-                + channel.remoteAddress();
+    /** log_disconnections' line, once per client. */
+    private void logClosing(String reason) {
+        if (!closeLogged) {
+            closeLogged = true;
+            engine.connectionLog().closing(logPrefix(), reason, ageNanos());
+        }
+    }
+
+    private long ageNanos() {
+        return Duration.between(connectTime, Instant.now()).toNanos();
+    }
+
+    private String logPrefix() {
+        return ConnectionLog.prefix('C', id, databaseName, user, channel.remoteAddress());
     }
 }

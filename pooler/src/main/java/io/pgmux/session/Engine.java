@@ -7,6 +7,7 @@ import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.tls.TlsState;
 import java.net.SocketAddress;
@@ -35,6 +36,7 @@ public final class Engine {
     private final CancelSender cancelSender;
     private final ScramKeyCache scramKeys;
     private final TlsState tls;
+    private final ConnectionLog connectionLog;
     private volatile PlainScramVerifiers plainVerifiers;
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
@@ -53,8 +55,9 @@ public final class Engine {
     }
 
     public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, ScramKeyCache scramKeys,
-            TlsState tls, PgBouncerConfig config, Map<String, Secret> authFile) {
+            TlsState tls, ConnectionLog connectionLog, PgBouncerConfig config, Map<String, Secret> authFile) {
         this.scramKeys = scramKeys;
+        this.connectionLog = connectionLog;
         this.tls = tls;
         this.loops = loops;
         for (int i = 0; i < loops.length; i++) {
@@ -72,6 +75,12 @@ public final class Engine {
         this.authFile = newAuthFile;
         this.tracked = new TrackedParameters(newConfig.settings().list(Setting.TRACK_EXTRA_PARAMETERS));
         this.plainVerifiers = new PlainScramVerifiers(newConfig.settings().integer(Setting.SCRAM_ITERATIONS));
+        connectionLog.apply(newConfig.settings());
+    }
+
+    /** The log_connections, log_disconnections and log_pooler_errors lines, as the config has them now. */
+    public ConnectionLog connectionLog() {
+        return connectionLog;
     }
 
     public PgBouncerConfig config() {

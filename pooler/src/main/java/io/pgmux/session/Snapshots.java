@@ -14,15 +14,16 @@ final class Snapshots {
     private Snapshots() {
     }
 
+    /** @param waitUs how long the query in flight has run, waiting included; 0 for none (and for servers) */
     static <S extends ConnectionState> ConnectionSnapshot<S> of(S state, long id, String user, String database,
-            Channel channel, Instant connectTime, long lastActivityNanos, Long linkId, int remotePid, boolean tls,
-            String applicationName) {
+            Channel channel, Instant connectTime, long lastActivityNanos, long waitUs, Long linkId, int remotePid,
+            boolean tls, String applicationName) {
         SocketAddress remote = channel.remoteAddress();
         SocketAddress local = channel.localAddress();
         Instant requestTime = Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
         return new ConnectionSnapshot<>(state, id, user, database, Replication.NONE, host(remote), port(remote),
                 host(local), port(local), connectTime, requestTime.isBefore(connectTime) ? connectTime : requestTime,
-                0, false, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName, 0,
+                waitUs, false, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName, 0,
                 SocketBuffers.EMPTY);
     }
 
