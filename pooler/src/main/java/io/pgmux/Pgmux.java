@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.pgmux.admin.AdminExecutor;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.AuthFile;
 import io.pgmux.config.ConfigException;
@@ -17,6 +18,7 @@ import io.pgmux.net.ServerChannels;
 import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.session.AdminConsole;
 import io.pgmux.session.AuthRules;
 import io.pgmux.session.Engine;
@@ -31,7 +33,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -47,15 +51,19 @@ public final class Pgmux implements AutoCloseable {
     private final Janitor janitor;
     private final Transport transport;
     private final Path pidfile;
+    private final EngineControl control;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, Listeners listeners, Janitor janitor,
-            Transport transport, Path pidfile) {
+            Transport transport, Path pidfile, EngineControl control) {
         this.group = group;
         this.engine = engine;
         this.listeners = listeners;
         this.janitor = janitor;
         this.transport = transport;
         this.pidfile = pidfile;
+        this.control = control;
     }
 
     /**
@@ -87,16 +95,17 @@ public final class Pgmux implements AutoCloseable {
             engine.updateAuthRules(AuthRules.load(config.settings(), LOG::warning));
             // Ready before the first client can log in; SHUTDOWN reaches the instance, which exists by then.
             AtomicReference<Pgmux> started = new AtomicReference<>();
+            EngineControl control = new EngineControl(engine, () -> reload(engine), () -> started.get().close());
             engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
-                    new EngineView(engine), new EngineControl(engine, () -> reload(engine),
-                            () -> started.get().close())));
+                    new EngineView(engine), control));
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
+            engine.useListeners(listeners);
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
-            Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile);
+            Pgmux pgmux = new Pgmux(group, engine, listeners, janitor, transport, pidfile, control);
             started.set(pgmux);
             return pgmux;
         } catch (IOException | RuntimeException e) {
@@ -162,24 +171,45 @@ public final class Pgmux implements AutoCloseable {
         return transport;
     }
 
-    /** Stops listening, closes every connection and the event loops. */
+    /** The admin console's actions, which the signals take too. */
+    public EngineControl control() {
+        return control;
+    }
+
+    /** Completes once pgmux has stopped, by {@link #close} or a SHUTDOWN. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops listening, closes every connection and the event loops. Runs once; a later call (the JVM's shutdown
+     * hook while a SHUTDOWN stops pgmux) waits until it is done. Not to be called on an event loop.
+     */
     @Override
     public void close() {
-        engine.shutdown();
-        janitor.close();
-        listeners.close();
-        for (Pool pool : engine.pools().pools()) {
-            pool.closeIdleServers();
+        if (!closing.compareAndSet(false, true)) {
+            stopped.join();
+            return;
         }
-        // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
-        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        if (pidfile != null) {
-            try {
-                Files.deleteIfExists(pidfile);
-            } catch (IOException e) {
-                LOG.warning("cannot remove pidfile " + pidfile + ": " + e.getMessage());
+        try {
+            engine.shutdown(ShutdownMode.IMMEDIATE);
+            janitor.close();
+            listeners.close();
+            for (Pool pool : engine.pools().pools()) {
+                pool.closeIdleServers(PgBouncerErrors.SHUTTING_DOWN);
             }
+            // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
+            group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            if (pidfile != null) {
+                try {
+                    Files.deleteIfExists(pidfile);
+                } catch (IOException e) {
+                    LOG.warning("cannot remove pidfile " + pidfile + ": " + e.getMessage());
+                }
+            }
+            LOG.info("pgmux stopped");
+        } finally {
+            stopped.complete(null);
         }
-        LOG.info("pgmux stopped");
     }
 }

@@ -29,12 +29,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class Pool {
     /** PgBouncer's reason for closing a server whose settings are out of date. */
     public static final String CONFIGURATION_CHANGED = "database configuration changed";
+    /** PgBouncer's reason for closing a server of a paused pool. */
+    public static final String PAUSE_MODE = "pause mode";
 
     private final PoolKey key;
     private final PoolSettings settings;
     private final EventLoop[] loops;
     private final ServerConnector connector;
     private final ServerLimits limits;
+    private final Pauses pauses;
     private final LoopPool[] loopPools;
     private final AtomicIntegerArray idleCounts;
     private final AtomicInteger clientCount = new AtomicInteger();
@@ -52,12 +55,14 @@ public final class Pool {
     /** Set when the database or user limit stopped this pool from opening a server for a waiting client. */
     private volatile boolean starvedBySharedLimit;
 
-    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits) {
+    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits,
+            Pauses pauses) {
         this.key = key;
         this.settings = settings;
         this.loops = loops;
         this.connector = connector;
         this.limits = limits;
+        this.pauses = pauses;
         this.loopPools = new LoopPool[loops.length];
         for (int i = 0; i < loops.length; i++) {
             loopPools[i] = new LoopPool(settings.roundRobin());
@@ -114,13 +119,19 @@ public final class Pool {
 
     /**
      * Gives the client a server: an idle one of its own loop at once when nobody waits, else the client waits in
-     * arrival order and a new server is opened if the limits allow. Runs on the client's loop.
+     * arrival order and a new server is opened if the limits allow. While the pool is paused the client waits
+     * without a server being opened, or is disconnected during SHUTDOWN WAIT_FOR_SERVERS. Runs on the client's loop.
      *
      * @return the waiter entry, or null when a server was handed over at once or the client was failed
      */
     public Waiter checkout(ClientSession client) {
         int loopIndex = client.loopIndex();
-        if (waiters.isEmpty()) {
+        boolean paused = pauses.paused(key.database());
+        if (paused && pauses.dropsWaiters()) {
+            client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SERVER_SHUTTING_DOWN);
+            return null;
+        }
+        if (!paused && waiters.isEmpty()) {
             ServerConnection idle = loopPools[loopIndex].pollIdle();
             if (idle != null) {
                 idleCounts.decrementAndGet(loopIndex);
@@ -128,13 +139,17 @@ public final class Pool {
                 return null;
             }
         }
-        String failure = recentLoginFailure();
+        String failure = paused ? null : recentLoginFailure();
         if (failure != null && limits.poolCount() == 0) {
             client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.loginFailing(failure));
             return null;
         }
         Waiter waiter = new Waiter(client);
         waiters.offer(waiter);
+        // Read again after queueing: a RESUME that ran since the first read may not have seen this waiter.
+        if (pauses.paused(key.database())) {
+            return waiter;
+        }
         openServer(loopIndex, settings.poolSize());
         wakeLoopsWithIdleServers(loopIndex);
         return waiter;
@@ -152,6 +167,10 @@ public final class Pool {
         }
         if (expired(server.ageNanos(), settings.serverLifetime().toNanos())) {
             server.close("server lifetime over");
+            return;
+        }
+        if (pauses.paused(key.database())) {
+            server.close(PAUSE_MODE);
             return;
         }
         int loopIndex = server.loopIndex();
@@ -199,7 +218,11 @@ public final class Pool {
         if (loopPools[loopIndex].retired(server)) {
             retiring.decrementAndGet();
         }
-        if (!waiters.isEmpty() && recentLoginFailure() == null) {
+        boolean paused = pauses.paused(key.database());
+        if (paused || server.closeNeeded()) {
+            pauses.serverGone(this);
+        }
+        if (!paused && !waiters.isEmpty() && recentLoginFailure() == null) {
             openServer(loopIndex, settings.poolSize());
         }
     }
@@ -207,25 +230,27 @@ public final class Pool {
     // ---- maintenance (the janitor, once a second) ----
 
     /**
-     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed, the reserve pool
-     * opens for clients waiting past reserve_pool_timeout, min_pool_size is kept, and a failed login is retried
-     * once server_login_retry has passed.
+     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed (paused or not, as
+     * in PgBouncer), the reserve pool opens for clients waiting past reserve_pool_timeout, min_pool_size is kept,
+     * and a failed login is retried once server_login_retry has passed. A paused pool opens nothing.
      */
     public void maintain(long nowNanos) {
         long waitTimeout = settings.queryWaitTimeout().toNanos();
+        boolean shuttingDown = pauses.dropsWaiters();
         long oldestWait = 0;
         for (Waiter waiter : waiters) {
             long waited = nowNanos - waiter.sinceNanos();
-            if (expired(waited, waitTimeout) && waiter.cancel()) {
+            if ((shuttingDown || expired(waited, waitTimeout)) && waiter.cancel()) {
                 waiters.remove(waiter);
                 ClientSession client = waiter.client();
-                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION,
-                        PgBouncerErrors.QUERY_WAIT_TIMEOUT));
+                String reason = shuttingDown ? PgBouncerErrors.SERVER_SHUTTING_DOWN
+                        : PgBouncerErrors.QUERY_WAIT_TIMEOUT;
+                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, reason));
             } else {
                 oldestWait = Math.max(oldestWait, waited);
             }
         }
-        if (recentLoginFailure() != null) {
+        if (recentLoginFailure() != null || pauses.paused(key.database())) {
             return;
         }
         if (!waiters.isEmpty()) {
@@ -260,17 +285,19 @@ public final class Pool {
     }
 
     /**
-     * Per-loop upkeep of idle servers: those past server_lifetime or idle past server_idle_timeout are closed
-     * (keeping min_pool_size). Runs on loop {@code loopIndex}.
+     * Per-loop upkeep of idle servers: those of a paused pool, marked close_needed or past server_lifetime are
+     * closed, and those idle past server_idle_timeout (keeping min_pool_size). Runs on loop {@code loopIndex}.
      */
     public void maintainIdle(int loopIndex, long nowNanos) {
         LoopPool loopPool = loopPools[loopIndex];
         if (loopPool.isEmpty()) {
             return;
         }
+        boolean paused = pauses.paused(key.database());
         List<ServerConnection> expired = null;
         for (ServerConnection server : loopPool.idleServers()) {
-            boolean close = server.closeNeeded() || expired(server.ageNanos(), settings.serverLifetime().toNanos());
+            boolean close = paused || server.closeNeeded()
+                    || expired(server.ageNanos(), settings.serverLifetime().toNanos());
             if (close) {
                 retiring.incrementAndGet();
             } else if (expired(nowNanos - server.lastUsedNanos(), settings.serverIdleTimeout().toNanos())) {
@@ -291,8 +318,8 @@ public final class Pool {
                 }
                 loopPool.retiring(server);
                 server.close(server.closeNeeded() ? CONFIGURATION_CHANGED
-                        : expired(server.ageNanos(), settings.serverLifetime().toNanos())
-                        ? "server lifetime over" : "server idle timeout");
+                        : expired(server.ageNanos(), settings.serverLifetime().toNanos()) ? "server lifetime over"
+                        : paused ? PAUSE_MODE : "server idle timeout");
             }
         }
     }
@@ -351,20 +378,58 @@ public final class Pool {
         return true;
     }
 
-    /** Closes every idle server (shutdown). Runs tasks on each loop. */
-    public void closeIdleServers() {
+    /** Closes every idle server (PAUSE, shutdown). Runs tasks on each loop. */
+    public void closeIdleServers(String reason) {
         for (int i = 0; i < loops.length; i++) {
-            LoopPool loopPool = loopPools[i];
             int loopIndex = i;
-            loops[i].execute(() -> {
-                for (ServerConnection s : new ArrayList<>(loopPool.idleServers())) {
-                    if (loopPool.closed(s)) {
-                        idleCounts.decrementAndGet(loopIndex);
-                    }
-                    s.close(PgBouncerErrors.SHUTTING_DOWN);
-                }
-            });
+            loops[i].execute(() -> closeServers(loopIndex, false, reason));
         }
+    }
+
+    /**
+     * Closes this loop's idle servers, or with {@code all} every logged-in server of this loop, linked or not
+     * (KILL). Runs on loop {@code loopIndex}.
+     */
+    public void closeServers(int loopIndex, boolean all, String reason) {
+        LoopPool loopPool = loopPools[loopIndex];
+        for (ServerConnection s : new ArrayList<>(all ? loopPool.allServers() : loopPool.idleServers())) {
+            if (loopPool.closed(s)) {
+                idleCounts.decrementAndGet(loopIndex);
+            }
+            s.close(reason);
+        }
+    }
+
+    /** Servers of this loop marked close_needed (WAIT_CLOSE). Runs on loop {@code loopIndex}. */
+    public int closeNeededCount(int loopIndex) {
+        int n = 0;
+        for (ServerConnection s : loopPools[loopIndex].allServers()) {
+            if (s.closeNeeded()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * RESUME: clients that waited while the pool was paused get servers, one opened per waiting client as each
+     * would have asked at checkout, within the limits.
+     */
+    public void resume() {
+        if (pauses.paused(key.database()) || waiters.isEmpty()) {
+            return;
+        }
+        for (Waiter waiter : waiters) {
+            if (waiter.waiting() && !openServer(waiter.client().loopIndex(), settings.poolSize())) {
+                break;
+            }
+        }
+        wakeLoopsWithIdleServers(-1);
+    }
+
+    /** Disconnects every waiting client with this reason (SHUTDOWN WAIT_FOR_SERVERS). */
+    public void dropWaiters(String reason) {
+        failWaiters(PgBouncerErrors.PROTOCOL_VIOLATION, reason);
     }
 
     private static boolean expired(long elapsedNanos, long timeoutNanos) {
@@ -388,17 +453,27 @@ public final class Pool {
         }
     }
 
-    /** Opens a server on the given loop if the limits allow one more below {@code poolLimit}. */
+    /**
+     * Opens a server on the given loop if the limits allow one more below {@code poolLimit} and the pool is not
+     * paused. The pause is read after the count was raised: a PAUSE sets its flag before it reads the counts, so
+     * either it sees this server and waits for it, or this sees the pause and gives the slot back.
+     */
     private boolean openServer(int loopIndex, int poolLimit) {
         ServerLimits.Outcome outcome = limits.tryAcquire(poolLimit);
         starvedBySharedLimit = outcome == ServerLimits.Outcome.SHARED_LIMIT;
         if (outcome != ServerLimits.Outcome.ACQUIRED) {
             return false;
         }
+        if (pauses.paused(key.database())) {
+            limits.release();
+            pauses.serverGone(this);
+            return false;
+        }
         connector.open(this, loopIndex);
         return true;
     }
 
+    /** Asks each loop with idle servers to match them with waiters; {@code currentLoop} does it at once (-1: none). */
     private void wakeLoopsWithIdleServers(int currentLoop) {
         for (int i = 0; i < loops.length; i++) {
             if (idleCounts.get(i) > 0) {
@@ -415,7 +490,7 @@ public final class Pool {
     /** Hands this loop's idle servers to waiting clients, oldest first. Runs on loop {@code loopIndex}. */
     private void matchWaiters(int loopIndex) {
         LoopPool loopPool = loopPools[loopIndex];
-        while (!loopPool.isEmpty()) {
+        while (!loopPool.isEmpty() && !pauses.paused(key.database())) {
             Waiter waiter = pollLiveWaiter();
             if (waiter == null) {
                 return;

@@ -22,10 +22,16 @@ public final class PoolRegistry {
     private final ConcurrentHashMap<String, AtomicInteger> userCounts = new ConcurrentHashMap<>();
     private final EventLoop[] loops;
     private final ServerConnector connector;
+    private final Pauses pauses = new Pauses();
 
     public PoolRegistry(EventLoop[] loops, ServerConnector connector) {
         this.loops = loops;
         this.connector = connector;
+    }
+
+    /** The pause state every pool obeys. */
+    public Pauses pauses() {
+        return pauses;
     }
 
     /**
@@ -51,7 +57,7 @@ public final class PoolRegistry {
                     settings.maxDbConnections(),
                     userCounts.computeIfAbsent(serverUser, n -> new AtomicInteger()),
                     settings.maxUserConnections());
-            return new Pool(k, settings, loops, connector, limits);
+            return new Pool(k, settings, loops, connector, limits, pauses);
         });
         if (queriedSecret != null && database.user() == null && database.password() == null) {
             pool.useCredentials(ServerCredentials.of(queriedSecret));

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConnectionKind;
@@ -163,11 +164,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
     }
 
-    /** KILL_CLIENT: drops this client and its server with PgBouncer's reason; call on its loop. */
-    void kill() {
+    /** KILL_CLIENT or KILL: drops this client and its server with this reason; call on its loop. */
+    void kill(String reason) {
         ServerConnection s = server;
-        dropWithServer(PgBouncerErrors.ADMIN_FORCED_DISCONNECT,
+        dropWithServer(reason,
                 s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent);
+    }
+
+    /** True for an admin console client (logged in or logging in); the pool is null for these. */
+    boolean admin() {
+        return adminLogin;
+    }
+
+    /** The pool this client was given after its login, or null before (and for admin console clients). */
+    Pool pool() {
+        return pool;
     }
 
     public int peerUid() {
@@ -356,7 +367,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SSL_REQUIRED);
             return;
         }
-        if (engine.shuttingDown()) {
+        if (engine.shutdownMode() == ShutdownMode.IMMEDIATE) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
@@ -636,6 +647,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // As PgBouncer's finish_client_login: only an authenticated client learns that the database is disabled.
         if (engine.disabledDatabases().contains(databaseName)) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
+            return;
+        }
+        // A waiting SHUTDOWN keeps the Unix socket open for the admin console only.
+        if (engine.shuttingDown()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
         ByteBuf ok = channel.alloc().buffer(9);

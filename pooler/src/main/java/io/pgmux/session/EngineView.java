@@ -1,6 +1,5 @@
 package io.pgmux.session;
 
-import io.netty.channel.EventLoop;
 import io.pgmux.admin.view.ClientState;
 import io.pgmux.admin.view.ConfigEntry;
 import io.pgmux.admin.view.ConnectionSnapshot;
@@ -147,27 +146,9 @@ public final class EngineView implements PoolerView {
 
     /** Runs {@code task} on every loop with the loop's index; completes with the answers in loop order. */
     private <T> CompletableFuture<List<T>> onEveryLoop(IntFunction<List<T>> task) {
-        EventLoop[] loops = engine.loops();
-        List<CompletableFuture<List<T>>> parts = new ArrayList<>(loops.length);
-        for (int i = 0; i < loops.length; i++) {
-            int index = i;
-            CompletableFuture<List<T>> part = new CompletableFuture<>();
-            try {
-                loops[i].execute(() -> {
-                    try {
-                        part.complete(task.apply(index));
-                    } catch (RuntimeException e) {
-                        part.completeExceptionally(e);
-                    }
-                });
-            } catch (RuntimeException e) {
-                part.completeExceptionally(e);
-            }
-            parts.add(part);
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+        return LoopTasks.onEveryLoop(engine.loops(), task).thenApply(parts -> {
             List<T> all = new ArrayList<>();
-            parts.forEach(p -> all.addAll(p.join()));
+            parts.forEach(all::addAll);
             return all;
         });
     }
@@ -198,7 +179,8 @@ public final class EngineView implements PoolerView {
                         d.poolMode() == null ? null : PoolMode.valueOf(d.poolMode().name()), null,
                         orDefault(d.maxDbConnections(), settings.integer(Setting.MAX_DB_CONNECTIONS)), serversNow,
                         orDefault(d.maxDbClientConnections(), settings.integer(Setting.MAX_DB_CLIENT_CONNECTIONS)),
-                        clientsNow, false, engine.disabledDatabases().contains(name)));
+                        clientsNow, engine.pools().pauses().databasePaused(name),
+                        engine.disabledDatabases().contains(name)));
             }
             int adminClients = (int) clients.stream()
                     .filter(c -> PgBouncerConfig.ADMIN_DATABASE.equals(c.database())).count();
@@ -316,7 +298,12 @@ public final class EngineView implements PoolerView {
 
     @Override
     public CompletionStage<PoolerState> state() {
-        return CompletableFuture.completedFuture(PoolerState.ACTIVE);
+        PoolerState state = switch (engine.pools().pauses().mode()) {
+            case NONE -> PoolerState.ACTIVE;
+            case PAUSE -> PoolerState.PAUSED;
+            case SUSPEND -> PoolerState.SUSPENDED;
+        };
+        return CompletableFuture.completedFuture(state);
     }
 
     @Override
