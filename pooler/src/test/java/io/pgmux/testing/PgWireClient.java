@@ -342,6 +342,7 @@ public final class PgWireClient implements AutoCloseable {
             case 0 -> {
                 return scram;
             }
+            case 3 -> send('p', cString(password));
             case 10 -> {
                 Scram s = new Scram(password);
                 byte[] first = s.clientFirst().getBytes(StandardCharsets.UTF_8);
