@@ -17,9 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
@@ -117,16 +119,22 @@ public final class Listeners implements AutoCloseable, ListenerControl {
 
     /** Closes the TCP listeners; the Unix socket stays for the admin console, as in PgBouncer. */
     @Override
-    public void closeTcp() {
+    public CompletableFuture<Void> closeTcp() {
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
         for (Channel ch : channels) {
             SocketAddress address = ch.localAddress();
             if (address instanceof InetSocketAddress) {
                 channels.remove(ch);
-                // Not waited for: this may run on an event loop.
-                ch.close();
-                LOG.info("stopped listening on " + describe(address));
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                // Not waited for here: this may run on an event loop.
+                ch.close().addListener(f -> {
+                    LOG.info("stopped listening on " + describe(address));
+                    done.complete(null);
+                });
+                closed.add(done);
             }
         }
+        return CompletableFuture.allOf(closed.toArray(new CompletableFuture<?>[0]));
     }
 
     /** A listener that does not read takes no new connection: they queue in the kernel's backlog. */

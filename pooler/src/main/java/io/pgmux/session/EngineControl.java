@@ -286,15 +286,15 @@ public final class EngineControl implements PoolerControl {
             return new CompletableFuture<>();
         }
         LOG.info("SHUTDOWN " + mode.name() + " command issued");
-        beginShutdown(mode);
-        return done();
+        return beginShutdown(mode).thenApply(closed -> ControlResult.DONE);
     }
 
     /**
      * Stops accepting clients but on the Unix socket, for the admin console; WAIT_FOR_SERVERS also pauses every
      * pool and disconnects the clients waiting for a server. pgmux stops once no server (no client) is left.
+     * Completes once the TCP listeners are closed.
      */
-    private void beginShutdown(ShutdownMode mode) {
+    private CompletableFuture<Void> beginShutdown(ShutdownMode mode) {
         engine.shutdown(mode);
         if (mode == ShutdownMode.WAIT_FOR_SERVERS) {
             pauses().dropWaiters();
@@ -308,8 +308,8 @@ public final class EngineControl implements PoolerControl {
             }
             pausing.closeIdle(null);
         }
-        engine.listeners().closeTcp();
         stopping.watch();
+        return engine.listeners().closeTcp();
     }
 
     // ---- signals ----
