@@ -9,26 +9,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * databases (KILL leaves its databases paused too), SUSPEND, and the SHUTDOWN WAIT_FOR_SERVERS that drops waiting
  * clients. A paused pool neither hands out nor opens servers, closes each server as it is released, and lets its
  * clients wait. Shared by every event loop: fields are volatile or concurrent, and each is written before the
- * counts it guards are read (see {@link Pool#checkout} for why no server slips through).
+ * counts it guards are read (see pooler/POOL.md for why no server slips through).
  */
 public final class Pauses {
     /** The whole pooler's mode, as PgBouncer's {@code cf_pause_mode}. */
     public enum Mode { NONE, PAUSE, SUSPEND }
 
-    /** Told when a server the control may wait for is gone. */
-    @FunctionalInterface
-    public interface Listener {
-        /**
-         * A server of {@code pool} is gone: the pool is paused, or the server was marked close_needed. Runs on the
-         * server's loop; must not block.
-         */
-        void serverGone(Pool pool);
-    }
-
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NONE);
     private final Set<String> databases = ConcurrentHashMap.newKeySet();
     private volatile boolean dropWaiters;
-    private volatile Listener listener = pool -> { };
+    /** Told when a server the control may wait for is gone; runs on the server's loop and must not block. */
+    private volatile Runnable serverGone = () -> { };
 
     public Mode mode() {
         return mode.get();
@@ -77,12 +68,15 @@ public final class Pauses {
         dropWaiters = true;
     }
 
-    /** Set once, by the control, before the first client. */
-    public void listener(Listener newListener) {
-        listener = newListener;
+    /**
+     * Set once, by the control, before the first client: run whenever a server of a paused pool, or one marked
+     * close_needed, is gone (or a server slot was given back unused because of a pause).
+     */
+    public void onServerGone(Runnable action) {
+        serverGone = action;
     }
 
-    void serverGone(Pool pool) {
-        listener.serverGone(pool);
+    void serverGone() {
+        serverGone.run();
     }
 }

@@ -220,7 +220,7 @@ public final class Pool {
         }
         boolean paused = pauses.paused(key.database());
         if (paused || server.closeNeeded()) {
-            pauses.serverGone(this);
+            pauses.serverGone();
         }
         if (!paused && !waiters.isEmpty() && recentLoginFailure() == null) {
             openServer(loopIndex, settings.poolSize());
@@ -466,7 +466,7 @@ public final class Pool {
         }
         if (pauses.paused(key.database())) {
             limits.release();
-            pauses.serverGone(this);
+            pauses.serverGone();
             return false;
         }
         connector.open(this, loopIndex);

@@ -57,7 +57,7 @@ public final class EngineControl implements PoolerControl {
         this.suspension = new Suspension(engine);
         this.closeWaits = new CloseWaits(engine);
         this.stopping = new Stopping(engine, pausing, shutdown);
-        engine.pools().pauses().listener(pool -> {
+        engine.pools().pauses().onServerGone(() -> {
             pausing.serverGone();
             closeWaits.serverGone();
         });
