@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.pgmux.admin.AdminExecutor;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.ConfigException;
 import io.pgmux.config.HostPort;
@@ -18,6 +19,7 @@ import io.pgmux.net.ServerChannels;
 import io.pgmux.net.Transport;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.session.AdminConsole;
 import io.pgmux.session.AuthRules;
 import io.pgmux.session.ConfigReloader;
@@ -35,7 +37,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -55,9 +59,13 @@ public final class Pgmux implements AutoCloseable {
     private final MetricsServer metrics;
     private final Transport transport;
     private final Path pidfile;
+    private final EngineControl control;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private Pgmux(MultiThreadIoEventLoopGroup group, Engine engine, ConfigReloader reloader, Listeners listeners,
-            Janitor janitor, StatsTicker statsTicker, MetricsServer metrics, Transport transport, Path pidfile) {
+            Janitor janitor, StatsTicker statsTicker, MetricsServer metrics, Transport transport, Path pidfile,
+            EngineControl control) {
         this.group = group;
         this.engine = engine;
         this.reloader = reloader;
@@ -67,6 +75,7 @@ public final class Pgmux implements AutoCloseable {
         this.metrics = metrics;
         this.transport = transport;
         this.pidfile = pidfile;
+        this.control = control;
     }
 
     /**
@@ -103,19 +112,20 @@ public final class Pgmux implements AutoCloseable {
             StatsSampler sampler = new StatsSampler(engine);
             StatsTicker statsTicker = new StatsTicker(engine, sampler);
             EngineView view = new EngineView(engine, sampler, statsTicker);
-            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()),
-                    view, new EngineControl(engine, reloader, () -> started.get().close())));
+            EngineControl control = new EngineControl(engine, reloader, () -> started.get().close());
+            engine.useAdminConsole(new AdminConsole(new AdminExecutor(ZoneId.systemDefault()), view, control));
             String metricsListen = config.settings().string(Setting.METRICS_LISTEN);
             MetricsServer metrics = metricsListen.isBlank() ? null
                     : MetricsServer.bind(HostPort.parse(metricsListen), group, transport, view, sampler);
             Listeners listeners = Listeners.bind(config.settings(), group, transport,
                     new ClientChannelInitializer(engine));
+            engine.useListeners(listeners);
             Janitor janitor = new Janitor(engine, JANITOR_PERIOD_MILLIS);
             Path pidfile = writePidfile(config.settings().string(Setting.PIDFILE));
             LOG.info("pgmux " + io.pgmux.admin.PgmuxVersion.pgmux() + " started: transport " + transport.configName()
                     + ", " + n + " event loops");
             Pgmux pgmux = new Pgmux(group, engine, reloader, listeners, janitor, statsTicker, metrics, transport,
-                    pidfile);
+                    pidfile, control);
             started.set(pgmux);
             return pgmux;
         } catch (IOException | RuntimeException e) {
@@ -161,28 +171,49 @@ public final class Pgmux implements AutoCloseable {
         return metrics != null ? metrics.port() : -1;
     }
 
-    /** Stops listening, closes every connection and the event loops. */
+    /** The admin console's actions, which the signals take too. */
+    public EngineControl control() {
+        return control;
+    }
+
+    /** Completes once pgmux has stopped, by {@link #close} or a SHUTDOWN. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops listening, closes every connection and the event loops. Runs once; a later call (the JVM's shutdown
+     * hook while a SHUTDOWN stops pgmux) waits until it is done. Not to be called on an event loop.
+     */
     @Override
     public void close() {
-        engine.shutdown();
-        janitor.close();
-        statsTicker.close();
-        if (metrics != null) {
-            metrics.close();
+        if (!closing.compareAndSet(false, true)) {
+            stopped.join();
+            return;
         }
-        listeners.close();
-        for (Pool pool : engine.pools().pools()) {
-            pool.closeIdleServers();
-        }
-        // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
-        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        if (pidfile != null) {
-            try {
-                Files.deleteIfExists(pidfile);
-            } catch (IOException e) {
-                LOG.warning("cannot remove pidfile " + pidfile + ": " + e.getMessage());
+        try {
+            engine.shutdown(ShutdownMode.IMMEDIATE);
+            janitor.close();
+            statsTicker.close();
+            if (metrics != null) {
+                metrics.close();
             }
+            listeners.close();
+            for (Pool pool : engine.pools().pools()) {
+                pool.closeIdleServers(PgBouncerErrors.SHUTTING_DOWN);
+            }
+            // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
+            group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            if (pidfile != null) {
+                try {
+                    Files.deleteIfExists(pidfile);
+                } catch (IOException e) {
+                    LOG.warning("cannot remove pidfile " + pidfile + ": " + e.getMessage());
+                }
+            }
+            LOG.info("pgmux stopped");
+        } finally {
+            stopped.complete(null);
         }
-        LOG.info("pgmux stopped");
     }
 }

@@ -69,6 +69,7 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ReadGate());
                         if (serverTls.enabled() && address instanceof InetSocketAddress inet) {
                             ch.pipeline().addLast(
                                     new ServerTlsNegotiator(serverTls, inet.getHostString(), inet.getPort()));

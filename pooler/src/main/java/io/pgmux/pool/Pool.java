@@ -34,6 +34,8 @@ public final class Pool {
     public static final String CONFIGURATION_CHANGED = "database configuration changed";
     /** PgBouncer's reason for closing a server above a lowered pool_size (plus reserve_pool_size). */
     static final String TOO_MANY_SERVERS = "too many servers in the pool";
+    /** PgBouncer's reason for closing a server of a paused pool. */
+    public static final String PAUSE_MODE = "pause mode";
 
     private final PoolKey key;
     /** The settings in force and the generation of servers they open; RELOAD, SET and RECONNECT replace it. */
@@ -41,6 +43,7 @@ public final class Pool {
     private final EventLoop[] loops;
     private final ServerConnector connector;
     private final ServerLimits limits;
+    private final Pauses pauses;
     private final LoopPool[] loopPools;
     private final AtomicIntegerArray idleCounts;
     private final AtomicInteger clientCount = new AtomicInteger();
@@ -62,12 +65,14 @@ public final class Pool {
     /** The pool's database is gone from the config: no server is opened any more. */
     private volatile boolean removed;
 
-    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits) {
+    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits,
+            Pauses pauses) {
         this.key = key;
         this.generation = new AtomicReference<>(new ServerGeneration(0, settings));
         this.loops = loops;
         this.connector = connector;
         this.limits = limits;
+        this.pauses = pauses;
         this.loopPools = new LoopPool[loops.length];
         for (int i = 0; i < loops.length; i++) {
             loopPools[i] = new LoopPool();
@@ -136,8 +141,9 @@ public final class Pool {
 
     /**
      * Gives the client a server: an idle one of its own loop at once when nobody waits, else the client waits in
-     * arrival order and a new server is opened if the limits allow. A client still holding a pool that RELOAD
-     * removed gets PgBouncer's "database removed". Runs on the client's loop.
+     * arrival order and a new server is opened if the limits allow. While the pool is paused the client waits
+     * without a server being opened, or is disconnected during SHUTDOWN WAIT_FOR_SERVERS. A client still holding a
+     * pool that RELOAD removed gets PgBouncer's "database removed". Runs on the client's loop.
      *
      * @return the waiter entry, or null when a server was handed over at once or the client was failed
      */
@@ -148,7 +154,12 @@ public final class Pool {
         }
         int loopIndex = client.loopIndex();
         PoolSettings settings = settings();
-        if (waiters.isEmpty()) {
+        boolean paused = pauses.paused(key.database());
+        if (paused && pauses.dropsWaiters()) {
+            client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SERVER_SHUTTING_DOWN);
+            return null;
+        }
+        if (!paused && waiters.isEmpty()) {
             ServerConnection idle = loopPools[loopIndex].pollIdle(settings.roundRobin());
             if (idle != null) {
                 idleCounts.decrementAndGet(loopIndex);
@@ -156,13 +167,17 @@ public final class Pool {
                 return null;
             }
         }
-        String failure = recentLoginFailure();
+        String failure = paused ? null : recentLoginFailure();
         if (failure != null && limits.poolCount() == 0) {
             client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.loginFailing(failure));
             return null;
         }
         Waiter waiter = new Waiter(client);
         waiters.offer(waiter);
+        // Read again after queueing: a RESUME that ran since the first read may not have seen this waiter.
+        if (pauses.paused(key.database())) {
+            return waiter;
+        }
         openServer(loopIndex, settings.poolSize());
         wakeLoopsWithIdleServers(loopIndex);
         return waiter;
@@ -181,6 +196,10 @@ public final class Pool {
         }
         if (expired(server.ageNanos(), settings.serverLifetime().toNanos())) {
             server.close("server lifetime over");
+            return;
+        }
+        if (pauses.paused(key.database())) {
+            server.close(PAUSE_MODE);
             return;
         }
         int loopIndex = server.loopIndex();
@@ -233,7 +252,11 @@ public final class Pool {
         if (loopPools[loopIndex].retired(server)) {
             retiring.decrementAndGet();
         }
-        if (!waiters.isEmpty() && recentLoginFailure() == null) {
+        boolean paused = pauses.paused(key.database());
+        if (paused || server.closeNeeded()) {
+            pauses.serverGone();
+        }
+        if (!paused && !waiters.isEmpty() && recentLoginFailure() == null) {
             openServer(loopIndex, settings().poolSize());
         }
     }
@@ -241,26 +264,28 @@ public final class Pool {
     // ---- maintenance (the janitor, once a second) ----
 
     /**
-     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed, the reserve pool
-     * opens for clients waiting past reserve_pool_timeout, min_pool_size is kept, and a failed login is retried
-     * once server_login_retry has passed.
+     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed (paused or not, as
+     * in PgBouncer), the reserve pool opens for clients waiting past reserve_pool_timeout, min_pool_size is kept,
+     * and a failed login is retried once server_login_retry has passed. A paused pool opens nothing.
      */
     public void maintain(long nowNanos) {
         PoolSettings settings = settings();
         long waitTimeout = settings.queryWaitTimeout().toNanos();
+        boolean shuttingDown = pauses.dropsWaiters();
         long oldestWait = 0;
         for (Waiter waiter : waiters) {
             long waited = nowNanos - waiter.sinceNanos();
-            if (expired(waited, waitTimeout) && waiter.cancel()) {
+            if ((shuttingDown || expired(waited, waitTimeout)) && waiter.cancel()) {
                 waiters.remove(waiter);
                 ClientSession client = waiter.client();
-                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION,
-                        PgBouncerErrors.QUERY_WAIT_TIMEOUT));
+                String reason = shuttingDown ? PgBouncerErrors.SERVER_SHUTTING_DOWN
+                        : PgBouncerErrors.QUERY_WAIT_TIMEOUT;
+                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, reason));
             } else {
                 oldestWait = Math.max(oldestWait, waited);
             }
         }
-        if (recentLoginFailure() != null) {
+        if (recentLoginFailure() != null || pauses.paused(key.database())) {
             return;
         }
         if (!waiters.isEmpty()) {
@@ -295,9 +320,9 @@ public final class Pool {
     }
 
     /**
-     * Per-loop upkeep of idle servers: those close-needed, past server_lifetime, above a lowered pool_size (plus
-     * reserve_pool_size) or idle past server_idle_timeout (keeping min_pool_size) are closed. Runs on loop
-     * {@code loopIndex}.
+     * Per-loop upkeep of idle servers: those of a paused pool, close-needed, past server_lifetime, above a lowered
+     * pool_size (plus reserve_pool_size) or idle past server_idle_timeout (keeping min_pool_size) are closed. Runs on
+     * loop {@code loopIndex}.
      */
     public void maintainIdle(int loopIndex, long nowNanos) {
         LoopPool loopPool = loopPools[loopIndex];
@@ -305,9 +330,10 @@ public final class Pool {
             return;
         }
         PoolSettings settings = settings();
+        boolean paused = pauses.paused(key.database());
         Map<ServerConnection, String> closing = null;
         for (ServerConnection server : loopPool.idleServers()) {
-            String reason = idleCloseReason(server, settings, nowNanos);
+            String reason = idleCloseReason(server, settings, paused, nowNanos);
             if (reason != null) {
                 if (closing == null) {
                     closing = new LinkedHashMap<>();
@@ -328,9 +354,10 @@ public final class Pool {
     }
 
     /** Why the janitor closes this idle server (counted as retiring), or null to keep it. */
-    private String idleCloseReason(ServerConnection server, PoolSettings settings, long nowNanos) {
+    private String idleCloseReason(ServerConnection server, PoolSettings settings, boolean paused, long nowNanos) {
         String reason = server.closeNeeded() ? CONFIGURATION_CHANGED
-                : expired(server.ageNanos(), settings.serverLifetime().toNanos()) ? "server lifetime over" : null;
+                : expired(server.ageNanos(), settings.serverLifetime().toNanos()) ? "server lifetime over"
+                : paused ? PAUSE_MODE : null;
         if (reason != null) {
             retiring.incrementAndGet();
             return reason;
@@ -376,7 +403,7 @@ public final class Pool {
         removed = true;
         generation.updateAndGet(g -> g.next(g.settings()));
         failWaiters(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.DATABASE_REMOVED);
-        closeIdle(PgBouncerErrors.DATABASE_REMOVED);
+        closeIdleServers(PgBouncerErrors.DATABASE_REMOVED);
     }
 
     /** Opens servers for the clients waiting now, up to the limits in force; spare ones stay idle. */
@@ -435,24 +462,58 @@ public final class Pool {
         return true;
     }
 
-    /** Closes every idle server (shutdown). Runs tasks on each loop. */
-    public void closeIdleServers() {
-        closeIdle(PgBouncerErrors.SHUTTING_DOWN);
+    /** Closes every idle server (PAUSE, shutdown, a database removed). Runs tasks on each loop. */
+    public void closeIdleServers(String reason) {
+        for (int i = 0; i < loops.length; i++) {
+            int loopIndex = i;
+            loops[i].execute(() -> closeServers(loopIndex, false, reason));
+        }
     }
 
-    private void closeIdle(String reason) {
-        for (int i = 0; i < loops.length; i++) {
-            LoopPool loopPool = loopPools[i];
-            int loopIndex = i;
-            loops[i].execute(() -> {
-                for (ServerConnection s : new ArrayList<>(loopPool.idleServers())) {
-                    if (loopPool.closed(s)) {
-                        idleCounts.decrementAndGet(loopIndex);
-                    }
-                    s.close(reason);
-                }
-            });
+    /**
+     * Closes this loop's idle servers, or with {@code all} every logged-in server of this loop, linked or not
+     * (KILL). Runs on loop {@code loopIndex}.
+     */
+    public void closeServers(int loopIndex, boolean all, String reason) {
+        LoopPool loopPool = loopPools[loopIndex];
+        for (ServerConnection s : new ArrayList<>(all ? loopPool.allServers() : loopPool.idleServers())) {
+            if (loopPool.closed(s)) {
+                idleCounts.decrementAndGet(loopIndex);
+            }
+            s.close(reason);
         }
+    }
+
+    /** Servers of this loop marked close_needed (WAIT_CLOSE). Runs on loop {@code loopIndex}. */
+    public int closeNeededCount(int loopIndex) {
+        int n = 0;
+        for (ServerConnection s : loopPools[loopIndex].allServers()) {
+            if (s.closeNeeded()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * RESUME: clients that waited while the pool was paused get servers, one opened per waiting client as each
+     * would have asked at checkout, within the limits.
+     */
+    public void resume() {
+        if (pauses.paused(key.database()) || waiters.isEmpty()) {
+            return;
+        }
+        for (Waiter waiter : waiters) {
+            if (waiter.waiting() && !openServer(waiter.client().loopIndex(), settings().poolSize())) {
+                break;
+            }
+        }
+        wakeLoopsWithIdleServers(-1);
+    }
+
+    /** Disconnects every waiting client with this reason (SHUTDOWN WAIT_FOR_SERVERS). */
+    public void dropWaiters(String reason) {
+        failWaiters(PgBouncerErrors.PROTOCOL_VIOLATION, reason);
     }
 
     private static boolean expired(long elapsedNanos, long timeoutNanos) {
@@ -476,7 +537,11 @@ public final class Pool {
         }
     }
 
-    /** Opens a server on the given loop if the limits in force allow one more below {@code poolLimit}. */
+    /**
+     * Opens a server on the given loop if the limits in force allow one more below {@code poolLimit} and the pool is not
+     * paused. The pause is read after the count was raised: a PAUSE sets its flag before it reads the counts, so
+     * either it sees this server and waits for it, or this sees the pause and gives the slot back.
+     */
     private boolean openServer(int loopIndex, int poolLimit) {
         if (removed) {
             return false;
@@ -489,10 +554,16 @@ public final class Pool {
         if (outcome != ServerLimits.Outcome.ACQUIRED) {
             return false;
         }
+        if (pauses.paused(key.database())) {
+            limits.release();
+            pauses.serverGone();
+            return false;
+        }
         connector.open(this, current, loopIndex);
         return true;
     }
 
+    /** Asks each loop with idle servers to match them with waiters; {@code currentLoop} does it at once (-1: none). */
     private void wakeLoopsWithIdleServers(int currentLoop) {
         for (int i = 0; i < loops.length; i++) {
             if (idleCounts.get(i) > 0) {
@@ -509,7 +580,7 @@ public final class Pool {
     /** Hands this loop's idle servers to waiting clients, oldest first. Runs on loop {@code loopIndex}. */
     private void matchWaiters(int loopIndex) {
         LoopPool loopPool = loopPools[loopIndex];
-        while (!loopPool.isEmpty()) {
+        while (!loopPool.isEmpty() && !pauses.paused(key.database())) {
             Waiter waiter = pollLiveWaiter();
             if (waiter == null) {
                 return;

@@ -36,6 +36,7 @@ public final class PoolRegistry {
     private final ServerConnector connector;
     /** The config pools are made from; replaced under this registry's lock, with every pool brought up to it. */
     private volatile InForce inForce;
+    private final Pauses pauses = new Pauses();
 
     /** A config with the auth_file read for it. */
     private record InForce(PgBouncerConfig config, Map<String, Secret> authFile) {
@@ -46,6 +47,11 @@ public final class PoolRegistry {
         this.loops = loops;
         this.connector = connector;
         this.inForce = new InForce(config, authFile);
+    }
+
+    /** The pause state every pool obeys. */
+    public Pauses pauses() {
+        return pauses;
     }
 
     /**
@@ -89,7 +95,7 @@ public final class PoolRegistry {
         return pools.computeIfAbsent(key, k -> new Pool(k,
                 settingsFor(current.config(), current.authFile(), entry, k.user()), loops, connector,
                 new ServerLimits(databaseCounts.computeIfAbsent(k.database(), n -> new AtomicInteger()),
-                        userCounts.computeIfAbsent(k.user(), n -> new AtomicInteger()))));
+                        userCounts.computeIfAbsent(k.user(), n -> new AtomicInteger())), pauses));
     }
 
     private static PoolKey keyFor(DatabaseEntry entry, String clientUser) {

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConnectionKind;
@@ -182,7 +183,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * Drops this client and its server, telling the client why (KILL_CLIENT, a database removed by RELOAD); a
+     * Drops this client and its server, telling the client why (KILL_CLIENT, KILL, a database removed by RELOAD); a
      * statement still running is cancelled first. Call on its loop.
      */
     void kill(String reason) {
@@ -191,7 +192,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent);
     }
 
-    /** The pool this client was given at login, or null before (and for admin console clients). */
+    /** True for an admin console client (logged in or logging in); the pool is null for these. */
+    boolean admin() {
+        return adminLogin;
+    }
+
+    /** The pool this client was given after its login, or null before (and for admin console clients). */
     Pool pool() {
         return pool;
     }
@@ -392,7 +398,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SSL_REQUIRED);
             return;
         }
-        if (engine.shuttingDown()) {
+        if (engine.shutdownMode() == ShutdownMode.IMMEDIATE) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
@@ -676,6 +682,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // As PgBouncer's finish_client_login: only an authenticated client learns that the database is disabled.
         if (engine.disabledDatabases().contains(databaseName)) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
+            return;
+        }
+        // A waiting SHUTDOWN keeps the Unix socket open for the admin console only.
+        if (engine.shuttingDown()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
         // Null when a RELOAD removed the database while this client logged in.

@@ -2,6 +2,7 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.auth.PlainScramVerifiers;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.PgBouncerConfig;
@@ -42,8 +43,10 @@ public final class Engine {
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
     private volatile AuthRules authRules = AuthRules.NONE;
-    private volatile boolean shuttingDown;
+    /** Null while running; else how SHUTDOWN (or a signal) asked pgmux to stop. */
+    private volatile ShutdownMode shutdownMode;
     private volatile AdminConsole adminConsole;
+    private volatile ListenerControl listeners;
     /** Databases closed to new clients by DISABLE. */
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
 
@@ -167,11 +170,28 @@ public final class Engine {
         return disabledDatabases;
     }
 
-    public boolean shuttingDown() {
-        return shuttingDown;
+    /** The bound listeners; set once at start, after the admin console. */
+    public ListenerControl listeners() {
+        return listeners;
     }
 
-    public void shutdown() {
-        shuttingDown = true;
+    public void useListeners(ListenerControl bound) {
+        this.listeners = bound;
+    }
+
+    public boolean shuttingDown() {
+        return shutdownMode != null;
+    }
+
+    /** How pgmux is stopping, or null while it runs. */
+    public ShutdownMode shutdownMode() {
+        return shutdownMode;
+    }
+
+    /** pgmux stops in this mode; IMMEDIATE is final. */
+    public void shutdown(ShutdownMode mode) {
+        if (shutdownMode != ShutdownMode.IMMEDIATE) {
+            shutdownMode = mode;
+        }
     }
 }

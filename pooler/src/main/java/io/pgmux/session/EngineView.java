@@ -160,7 +160,11 @@ public final class EngineView implements PoolerView {
     }
 
     private <T> CompletableFuture<List<T>> onEveryLoop(IntFunction<List<T>> task) {
-        return LoopTasks.onEveryLoop(engine.loops(), task);
+        return LoopTasks.onEveryLoop(engine.loops(), task).thenApply(parts -> {
+            List<T> all = new ArrayList<>();
+            parts.forEach(all::addAll);
+            return all;
+        });
     }
 
     @Override
@@ -189,7 +193,8 @@ public final class EngineView implements PoolerView {
                         d.poolMode() == null ? null : PoolMode.valueOf(d.poolMode().name()), null,
                         orDefault(d.maxDbConnections(), settings.integer(Setting.MAX_DB_CONNECTIONS)), serversNow,
                         orDefault(d.maxDbClientConnections(), settings.integer(Setting.MAX_DB_CLIENT_CONNECTIONS)),
-                        clientsNow, false, engine.disabledDatabases().contains(name)));
+                        clientsNow, engine.pools().pauses().databasePaused(name),
+                        engine.disabledDatabases().contains(name)));
             }
             int adminClients = (int) clients.stream()
                     .filter(c -> PgBouncerConfig.ADMIN_DATABASE.equals(c.database())).count();
@@ -343,7 +348,12 @@ public final class EngineView implements PoolerView {
 
     @Override
     public CompletionStage<PoolerState> state() {
-        return CompletableFuture.completedFuture(PoolerState.ACTIVE);
+        PoolerState state = switch (engine.pools().pauses().mode()) {
+            case NONE -> PoolerState.ACTIVE;
+            case PAUSE -> PoolerState.PAUSED;
+            case SUSPEND -> PoolerState.SUSPENDED;
+        };
+        return CompletableFuture.completedFuture(state);
     }
 
     @Override

@@ -4,22 +4,23 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
- * Reads what only each event loop may touch: a task on every loop, the answers combined as they arrive, so no loop
- * waits for another. Each loop's answer is handed over through its future, which publishes it safely.
+ * Runs a task on every event loop, each with its loop's index, so that per-loop state is read and changed only on
+ * its own loop; the answers are combined as they arrive and no loop waits for another.
  */
 final class LoopTasks {
     private LoopTasks() {
     }
 
-    /** Runs {@code task} on every loop with the loop's index; completes with the answers in loop order. */
-    static <T> CompletableFuture<List<T>> onEveryLoop(EventLoop[] loops, IntFunction<List<T>> task) {
-        List<CompletableFuture<List<T>>> parts = new ArrayList<>(loops.length);
+    /** Completes with each loop's answer, in loop order; fails if a task throws or a loop refuses it. */
+    static <T> CompletableFuture<List<T>> onEveryLoop(EventLoop[] loops, IntFunction<T> task) {
+        List<CompletableFuture<T>> parts = new ArrayList<>(loops.length);
         for (int i = 0; i < loops.length; i++) {
             int index = i;
-            CompletableFuture<List<T>> part = new CompletableFuture<>();
+            CompletableFuture<T> part = new CompletableFuture<>();
             try {
                 loops[i].execute(() -> {
                     try {
@@ -34,9 +35,17 @@ final class LoopTasks {
             parts.add(part);
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            List<T> all = new ArrayList<>();
-            parts.forEach(p -> all.addAll(p.join()));
+            List<T> all = new ArrayList<>(parts.size());
+            parts.forEach(p -> all.add(p.join()));
             return all;
         });
+    }
+
+    /** Runs {@code task} on every loop; completes when all have run. */
+    static CompletableFuture<Void> runOnEveryLoop(EventLoop[] loops, IntConsumer task) {
+        return onEveryLoop(loops, i -> {
+            task.accept(i);
+            return null;
+        }).thenApply(done -> null);
     }
 }

@@ -44,10 +44,12 @@ public final class StatsSampler {
                 parts.add(new PoolSample(pool, part.counters(), withHistograms ? part.histograms() : null));
             }
             return parts;
-        }).thenApply(parts -> {
+        }).thenApply(loopParts -> {
             Map<Pool, PoolSample> sums = new LinkedHashMap<>();
-            for (PoolSample part : parts) {
-                sums.merge(part.pool(), part, PoolSample::plus);
+            for (List<PoolSample> parts : loopParts) {
+                for (PoolSample part : parts) {
+                    sums.merge(part.pool(), part, PoolSample::plus);
+                }
             }
             return sums;
         });

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class SimpleQueryClient implements AutoCloseable {
     private final RawPgClient raw;
+    private final Map<String, String> parameters;
 
     /** One query's answer: columns and rows (text, null for NULL), the tag, or the error message. */
     public record Result(List<String> columns, List<List<String>> rows, String tag, String error) {
@@ -31,6 +32,13 @@ public final class SimpleQueryClient implements AutoCloseable {
             return maps;
         }
 
+        /** A two-column answer (SHOW STATE, SHOW TOTALS) as first column to second. */
+        public Map<String, String> pairs() {
+            Map<String, String> pairs = new LinkedHashMap<>();
+            rows.forEach(row -> pairs.put(row.get(0), row.get(1)));
+            return pairs;
+        }
+
         /** The first row whose first column is {@code key}. */
         public Map<String, String> row(String key) {
             return maps().stream().filter(r -> key.equals(r.get(columns.get(0)))).findFirst()
@@ -38,8 +46,14 @@ public final class SimpleQueryClient implements AutoCloseable {
         }
     }
 
-    private SimpleQueryClient(RawPgClient raw) {
+    private SimpleQueryClient(RawPgClient raw, Map<String, String> parameters) {
         this.raw = raw;
+        this.parameters = parameters;
+    }
+
+    /** Logs in to the admin console (database {@code pgbouncer}). */
+    public static SimpleQueryClient login(PgmuxServer server, String user, String password) throws IOException {
+        return login(server, "pgbouncer", user, password);
     }
 
     /**
@@ -68,12 +82,23 @@ public final class SimpleQueryClient implements AutoCloseable {
             if (auth.intAt(0) == 3) {
                 raw.send(RawPgClient.passwordMessage(password));
             }
-            raw.readUntilReady();
-            return new SimpleQueryClient(raw);
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (RawPgClient.Message m : raw.readUntilReady()) {
+                if (m.type() == 'S') {
+                    String[] pair = new String(m.body(), StandardCharsets.UTF_8).split("\0");
+                    parameters.put(pair[0], pair[1]);
+                }
+            }
+            return new SimpleQueryClient(raw, parameters);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /** The ParameterStatus values of the welcome. */
+    public Map<String, String> parameters() {
+        return parameters;
     }
 
     /** The connection, to send without waiting for the answer. */
@@ -83,8 +108,16 @@ public final class SimpleQueryClient implements AutoCloseable {
 
     /** Sends a query and reads its answer. */
     public Result query(String sql) throws IOException {
-        raw.send(RawPgClient.query(sql));
+        send(sql);
         return readResult();
+    }
+
+    /**
+     * Sends a query without waiting for its answer, for the admin commands that answer only once something has
+     * happened (PAUSE, WAIT_CLOSE).
+     */
+    public void send(String sql) throws IOException {
+        raw.send(RawPgClient.query(sql));
     }
 
     /** Reads the answer to a query sent earlier, up to its ReadyForQuery. */

@@ -42,6 +42,11 @@ public final class Sql {
      */
     public static Connection connect(PgmuxServer pgmux, String database, String user, String password)
             throws SQLException {
+        return connect(pgmux.url(database), user, password);
+    }
+
+    /** As {@link #connect(PgmuxServer, String, String, String)}, to a pgmux this JVM did not start. */
+    public static Connection connect(String url, String user, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
@@ -51,7 +56,7 @@ public final class Sql {
         props.setProperty("assumeMinServerVersion", "10");
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-        return DriverManager.getConnection(pgmux.url(database), props);
+        return DriverManager.getConnection(url, props);
     }
 
     /** The first column of the first row, or null without rows. */
