@@ -85,7 +85,7 @@ public final class SimpleQueryClient implements AutoCloseable {
             Map<String, String> parameters = new LinkedHashMap<>();
             for (RawPgClient.Message m : raw.readUntilReady()) {
                 if (m.type() == 'S') {
-                    String[] pair = new String(m.body(), StandardCharsets.UTF_8).split("\0");
+                    String[] pair = new String(m.body(), StandardCharsets.UTF_8).split("\0", -1);
                     parameters.put(pair[0], pair[1]);
                 }
             }
