@@ -345,6 +345,9 @@ class ControlCommandsIT {
             assertEquals(before, Sql.pid(client), "the transaction keeps its server");
             Await.during(Duration.ofSeconds(1), "WAIT_CLOSE waits for the marked server", () -> !answer.isDone());
             assertEquals(1, serverCount(testPool(watcher)));
+            List<Map<String, String>> servers = watcher.query("SHOW SERVERS").maps();
+            assertEquals(List.of("1"), servers.stream().map(server -> server.get("close_needed")).toList(),
+                    "SHOW SERVERS marks the server RECONNECT asked to close");
 
             client.commit();
             order.add("COMMIT");

@@ -179,7 +179,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         };
         long waitUs = queryStartNanos != 0 ? (System.nanoTime() - queryStartNanos) / 1000 : 0;
         return Snapshots.of(shown, id, user, adminLogin ? adminDatabase : databaseName, channel, connectTime,
-                lastActivityNanos, waitUs, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
+                lastActivityNanos, waitUs, false, s == null ? null : s.id(), 0, tls, parameters.get("application_name"));
     }
 
     /**

@@ -106,7 +106,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         ClientSession c = client;
         return Snapshots.of(shown, id, pool.key().user(), pool.key().database(), channel, connectTime,
-                lastUsedNanos, 0, c == null ? null : c.id(), backendPid, false, parameters.get("application_name"));
+                lastUsedNanos, 0, closeNeeded(), c == null ? null : c.id(), backendPid, false,
+                parameters.get("application_name"));
     }
 
     public int loopIndex() {
