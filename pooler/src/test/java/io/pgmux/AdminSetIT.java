@@ -24,7 +24,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -93,13 +92,7 @@ class AdminSetIT {
                 Connection waiter = Sql.connect(pgmux)) {
             holder.setAutoCommit(false);
             Sql.value(holder, "SELECT 1");
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Sql.value(waiter, "SELECT 1");
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            });
+            CompletableFuture<String> waiting = Sql.valueLater(waiter, "SELECT 1");
             Await.until(WAIT, "the second client waits",
                     () -> "1".equals(Console.pool(console, DB, USER).get("cl_waiting")));
             assertEquals("120", Console.config(console, "query_wait_timeout"));

@@ -191,7 +191,7 @@ class ControlCommandsIT {
             assertEquals(List.of("1", "0"), List.of(databaseRow(admin, DB).get("paused"),
                     databaseRow(admin, OTHER_DB).get("paused")));
 
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> query(paused, "SELECT 'late'"));
+            CompletableFuture<String> waiting = Sql.valueLater(paused, "SELECT 'late'");
             assertEquals("served", value(other, "SELECT 'served'"));
             Await.until(WAIT, "the paused database's client waits",
                     () -> "1".equals(testPool(admin).get("cl_waiting")));
@@ -222,7 +222,7 @@ class ControlCommandsIT {
             assertEquals("1", value(client, "SELECT 1"));
             assertEquals("PAUSE\n", psql(pgmux, "PAUSE").output());
             assertEquals("active|no\npaused|yes\nsuspended|no\n", psql(pgmux, "SHOW STATE").output());
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> query(client, "SELECT 'late'"));
+            CompletableFuture<String> waiting = Sql.valueLater(client, "SELECT 'late'");
             assertEquals("RESUME\n", psql(pgmux, "RESUME").output());
             assertEquals("late", waiting.get(20, TimeUnit.SECONDS));
         }
@@ -368,7 +368,7 @@ class ControlCommandsIT {
             Map<String, String> state = admin.query("SHOW STATE").pairs();
             assertEquals("yes", state.get("suspended"), state.toString());
 
-            CompletableFuture<String> query = CompletableFuture.supplyAsync(() -> query(client, "SELECT 'resumed'"));
+            CompletableFuture<String> query = Sql.valueLater(client, "SELECT 'resumed'");
             CompletableFuture<String> login = CompletableFuture.supplyAsync(() -> {
                 try (Connection c = Sql.connect(pgmux)) {
                     return value(c, "SELECT 'new client'");

@@ -78,13 +78,7 @@ class ReloadIT {
                 Connection waiter = Sql.connect(pgmux)) {
             holder.setAutoCommit(false);
             Sql.value(holder, "SELECT 1");
-            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Sql.value(waiter, "SELECT 'served'");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<String> served = Sql.valueLater(waiter, "SELECT 'served'");
             Await.until(WAIT, "the second client waits", () -> "1".equals(waiting(console)));
             Await.during(Duration.ofMillis(1500), "it waits while the pool is full",
                     () -> "1".equals(waiting(console)));

@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -69,6 +71,17 @@ public final class Sql {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** {@link #value} on another thread, for a query that waits (behind a full or paused pool). */
+    public static CompletableFuture<String> valueLater(Connection c, String sql) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return value(c, sql);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /** The process id of the PostgreSQL backend that runs this statement. */
