@@ -8,9 +8,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new PgmuxCommand()).execute(args);
-        if (exit != PgmuxCommand.RUNNING) {
-            System.exit(exit);
-        }
+        System.exit(new CommandLine(new PgmuxCommand()).execute(args));
     }
 }

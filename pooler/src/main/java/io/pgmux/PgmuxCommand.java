@@ -19,8 +19,6 @@ import picocli.CommandLine.Parameters;
         description = "PostgreSQL connection pooler, a drop-in replacement for PgBouncer.",
         sortOptions = false)
 final class PgmuxCommand implements Callable<Integer> {
-    /** Exit code meaning: the daemon is running, do not exit main. */
-    static final int RUNNING = -1;
     private static final Logger LOG = Logger.getLogger(PgmuxCommand.class.getName());
 
     @Option(names = {"-q", "--quiet"}, description = "Do not log to stderr.")
@@ -83,12 +81,16 @@ final class PgmuxCommand implements Callable<Integer> {
         if (demoPostgres != null) {
             printDemoHelp(pgmux.port());
         }
-        Signals.onHangup(pgmux::reload);
+        // The hook closes pgmux on any exit: System.exit after a fast-exit signal, or after SHUTDOWN below.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pgmux.close();
             closeQuietly(demoPostgres);
-        }, "pgmux-shutdown"));
-        return RUNNING;
+        }, "pgmux-exit"));
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        Signals.install(pgmux.control(), pgmux::reload, systemd);
+        systemd.ready();
+        pgmux.stopped().join();
+        return 0;
     }
 
     private static void printDemoHelp(int port) {

@@ -10,16 +10,15 @@ import io.pgmux.testing.ExternalCommand;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.RawPgClient;
+import io.pgmux.testing.SimpleQueryClient;
 import io.pgmux.testing.TestPostgres;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +73,8 @@ class AdminConsoleIT {
 
     @Test
     void showVersionIsPgmuxsVersion() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
-            AdminClient.Result r = c.query("SHOW VERSION");
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
+            SimpleQueryClient.Result r = c.query("SHOW VERSION");
             assertEquals(List.of("version"), r.columns());
             assertEquals(List.of(List.of(PgmuxVersion.text())), r.rows());
             assertEquals("SHOW", r.tag());
@@ -84,7 +83,7 @@ class AdminConsoleIT {
 
     @Test
     void theWelcomeIsPgBouncersAdminWelcome() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             assertEquals(PgmuxVersion.PGBOUNCER_COMPAT + "/bouncer", c.parameters().get("server_version"));
             assertEquals("UTF8", c.parameters().get("client_encoding"));
             assertEquals("on", c.parameters().get("is_superuser"));
@@ -93,14 +92,14 @@ class AdminConsoleIT {
 
     @Test
     void thePgmuxDatabaseNameIsTheAdminConsoleToo() throws Exception {
-        try (AdminClient c = AdminClient.login("pgmux", ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, "pgmux", ADMIN, ADMIN_PASSWORD)) {
             assertEquals(PgmuxVersion.text(), c.query("SHOW VERSION").rows().get(0).get(0));
         }
     }
 
     @Test
     void pipelinedQueriesAreAnsweredInOrder() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             c.raw().send(RawPgClient.query("SHOW POOLS"), RawPgClient.query("SHOW VERSION"),
                     RawPgClient.query("SHOW CONFIG"), RawPgClient.query("SHOW VERSION"));
             List<Character> firstTypes = c.raw().readUntilReady().stream().map(RawPgClient.Message::type).toList();
@@ -115,7 +114,7 @@ class AdminConsoleIT {
 
     @Test
     void showPoolsHasPgBouncersColumnsAndCountsAClientHoldingAServer() throws Exception {
-        try (AdminClient admin = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient admin = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             assertEquals(POOLS_COLUMNS, admin.query("SHOW POOLS").columns());
             try (Connection client = pgmux.connect(); Statement st = client.createStatement()) {
                 st.execute("SELECT 1");
@@ -131,7 +130,8 @@ class AdminConsoleIT {
 
     @Test
     void showClientsListsAConnectedClient() throws Exception {
-        try (AdminClient admin = AdminClient.login(STATS, STATS_PASSWORD); Connection client = pgmux.connect()) {
+        try (SimpleQueryClient admin = SimpleQueryClient.login(pgmux, STATS, STATS_PASSWORD);
+                Connection client = pgmux.connect()) {
             List<Map<String, String>> rows = admin.query("SHOW CLIENTS").maps();
             assertTrue(rows.stream().anyMatch(r -> PostgresExtension.SCRAM_USER.equals(r.get("user"))
                     && PostgresExtension.DATABASE.equals(r.get("database"))
@@ -143,7 +143,7 @@ class AdminConsoleIT {
 
     @Test
     void showServersListsTheServerOfAClient() throws Exception {
-        try (AdminClient admin = AdminClient.login(ADMIN, ADMIN_PASSWORD); Connection client = pgmux.connect();
+        try (SimpleQueryClient admin = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD); Connection client = pgmux.connect();
                 Statement st = client.createStatement()) {
             st.execute("SELECT 1");
             List<Map<String, String>> rows = admin.query("SHOW SERVERS").maps();
@@ -154,7 +154,7 @@ class AdminConsoleIT {
 
     @Test
     void showConfigShowsListenPort() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             Map<String, String> listenPort = c.query("SHOW CONFIG").maps().stream()
                     .filter(r -> "listen_port".equals(r.get("key"))).findFirst().orElseThrow();
             assertEquals(String.valueOf(pgmux.port()), listenPort.get("value"));
@@ -164,7 +164,7 @@ class AdminConsoleIT {
 
     @Test
     void showMemReportsTheJvmsHeapAndBuffersInBytes() throws Exception {
-        try (AdminClient c = AdminClient.login(STATS, STATS_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, STATS, STATS_PASSWORD)) {
             Map<String, Map<String, String>> rows = new HashMap<>();
             for (Map<String, String> row : c.query("SHOW MEM").maps()) {
                 rows.put(row.get("name"), row);
@@ -179,7 +179,7 @@ class AdminConsoleIT {
 
     @Test
     void aStatsUserNeedsAdminAccessToReload() throws Exception {
-        try (AdminClient c = AdminClient.login(STATS, STATS_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, STATS, STATS_PASSWORD)) {
             assertEquals("admin access needed", c.query("RELOAD").error());
             assertEquals(PgmuxVersion.text(), c.query("SHOW VERSION").rows().get(0).get(0),
                     "the session goes on after the error");
@@ -188,8 +188,8 @@ class AdminConsoleIT {
 
     @Test
     void anAdminReloads() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
-            AdminClient.Result r = c.query("RELOAD");
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
+            SimpleQueryClient.Result r = c.query("RELOAD");
             assertEquals(null, r.error());
             assertEquals("RELOAD", r.tag());
         }
@@ -197,19 +197,20 @@ class AdminConsoleIT {
 
     @Test
     void aUserInNeitherListIsNotAllowed() {
-        IOException e = assertThrows(IOException.class, () -> AdminClient.login(OUTSIDER, OUTSIDER_PASSWORD));
+        IOException e = assertThrows(IOException.class,
+                () -> SimpleQueryClient.login(pgmux, OUTSIDER, OUTSIDER_PASSWORD));
         assertTrue(e.getMessage().contains("not allowed"), e.getMessage());
     }
 
     @Test
     void aWrongPasswordFailsAsForAnyDatabase() {
-        IOException e = assertThrows(IOException.class, () -> AdminClient.login(ADMIN, "wrong"));
+        IOException e = assertThrows(IOException.class, () -> SimpleQueryClient.login(pgmux, ADMIN, "wrong"));
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
     }
 
     @Test
     void theExtendedProtocolGetsPgBouncersErrorAndIsDisconnected() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             RawPgClient raw = c.raw();
             raw.send(RawPgClient.message('P', RawPgClient.concat(cstring(""), cstring("SHOW VERSION"),
                     new byte[] {0, 0})), RawPgClient.message('S', new byte[0]));
@@ -223,7 +224,7 @@ class AdminConsoleIT {
 
     @Test
     void disableRefusesNewClientsUntilEnable() throws Exception {
-        try (AdminClient admin = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient admin = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             assertEquals("DISABLE", admin.query("DISABLE " + PostgresExtension.DATABASE).tag());
             try {
                 SQLException e = assertThrows(SQLException.class, () -> pgmux.connect().close());
@@ -238,7 +239,7 @@ class AdminConsoleIT {
 
     @Test
     void killClientDropsTheClientWithThatId() throws Exception {
-        try (AdminClient admin = AdminClient.login(ADMIN, ADMIN_PASSWORD);
+        try (SimpleQueryClient admin = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD);
                 Connection client = DriverManager.getConnection(pgmux.url(PostgresExtension.DATABASE)
                         + "?sslmode=disable&ApplicationName=victim", PostgresExtension.SCRAM_USER,
                         PostgresExtension.SCRAM_PASSWORD);
@@ -256,7 +257,7 @@ class AdminConsoleIT {
 
     @Test
     void reconnectOfTheAdminDatabaseIsRefused() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
+        try (SimpleQueryClient c = SimpleQueryClient.login(pgmux, ADMIN, ADMIN_PASSWORD)) {
             assertEquals("RECONNECT", c.query("RECONNECT " + PostgresExtension.DATABASE).tag());
             assertTrue(c.query("RECONNECT pgbouncer").error().contains("pgbouncer"));
         }
@@ -266,7 +267,7 @@ class AdminConsoleIT {
     void maxClientConnDoesNotCountAdminConsoleClients(TestPostgres postgres) throws Exception {
         try (PgmuxServer full = builder(postgres).set("max_client_conn", "1").start();
                 Connection client = full.connect()) {
-            try (AdminClient admin = AdminClient.login(full, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
+            try (SimpleQueryClient admin = SimpleQueryClient.login(full, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
                 assertEquals(PgmuxVersion.text(), admin.query("SHOW VERSION").rows().get(0).get(0));
                 SQLException e = assertThrows(SQLException.class, () -> full.connect().close());
                 assertTrue(e.getMessage().contains("max_client_conn"), e.getMessage());
@@ -277,11 +278,11 @@ class AdminConsoleIT {
     @Test
     void withAuthTypeAnyEveryUserGetsInButOnlyAdminUsersMayAct(TestPostgres postgres) throws Exception {
         try (PgmuxServer any = builder(postgres).set("auth_type", "any").start()) {
-            try (AdminClient outsider = AdminClient.login(any, "pgbouncer", OUTSIDER, "")) {
+            try (SimpleQueryClient outsider = SimpleQueryClient.login(any, "pgbouncer", OUTSIDER, "")) {
                 assertEquals(PgmuxVersion.text(), outsider.query("SHOW VERSION").rows().get(0).get(0));
                 assertEquals("admin access needed", outsider.query("RELOAD").error());
             }
-            try (AdminClient admin = AdminClient.login(any, "pgbouncer", ADMIN, "")) {
+            try (SimpleQueryClient admin = SimpleQueryClient.login(any, "pgbouncer", ADMIN, "")) {
                 assertEquals("RELOAD", admin.query("RELOAD").tag());
             }
         }
@@ -290,18 +291,11 @@ class AdminConsoleIT {
     @Test
     void shutdownStopsPgmux(TestPostgres postgres) throws Exception {
         try (PgmuxServer doomed = builder(postgres).start()) {
-            try (AdminClient admin = AdminClient.login(doomed, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
+            try (SimpleQueryClient admin = SimpleQueryClient.login(doomed, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
                 admin.raw().send(RawPgClient.query("SHUTDOWN"));
                 assertTrue(admin.raw().closedByPeer(), "no reply: the connection ends with the process");
             }
             assertThrows(IOException.class, () -> RawPgClient.connect(doomed.port()).close());
-        }
-    }
-
-    @Test
-    void pauseSaysItIsNotImplementedYet() throws Exception {
-        try (AdminClient c = AdminClient.login(ADMIN, ADMIN_PASSWORD)) {
-            assertEquals("PAUSE is not implemented in pgmux yet", c.query("PAUSE").error());
         }
     }
 
@@ -328,18 +322,18 @@ class AdminConsoleIT {
 
     @Test
     void userPgbouncerOverTcpIsNotLetIn() throws Exception {
-        IOException e = assertThrows(IOException.class, () -> AdminClient.login("pgbouncer", "anything"));
+        IOException e = assertThrows(IOException.class, () -> SimpleQueryClient.login(pgmux, "pgbouncer", "anything"));
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
     }
 
-    private static Map<String, String> testPool(AdminClient admin) throws IOException {
+    private static Map<String, String> testPool(SimpleQueryClient admin) throws IOException {
         return admin.query("SHOW POOLS").maps().stream()
                 .filter(r -> PostgresExtension.DATABASE.equals(r.get("database"))
                         && PostgresExtension.SCRAM_USER.equals(r.get("user")))
                 .findFirst().orElseThrow(() -> new AssertionError("no pool of the test database"));
     }
 
-    private static Map<String, String> awaitPool(AdminClient admin, Predicate<Map<String, String>> condition)
+    private static Map<String, String> awaitPool(SimpleQueryClient admin, Predicate<Map<String, String>> condition)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Map<String, String> pool = testPool(admin);
@@ -353,128 +347,5 @@ class AdminConsoleIT {
 
     private static byte[] cstring(String s) {
         return (s + "\0").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * An admin console session on the wire. pgjdbc cannot be used: it sends {@code SET extra_float_digits} to any
-     * server older than 12, which PgBouncer's admin console refuses ("SET failed") and pgmux's too.
-     */
-    private static final class AdminClient implements AutoCloseable {
-        private final RawPgClient raw;
-        private final Map<String, String> parameters;
-
-        /** One query's answer: columns and rows (text, null for NULL), the tag, or the error message. */
-        record Result(List<String> columns, List<List<String>> rows, String tag, String error) {
-            List<Map<String, String>> maps() {
-                List<Map<String, String>> maps = new ArrayList<>();
-                for (List<String> row : rows) {
-                    Map<String, String> map = new HashMap<>();
-                    for (int i = 0; i < columns.size(); i++) {
-                        map.put(columns.get(i), row.get(i));
-                    }
-                    maps.add(map);
-                }
-                return maps;
-            }
-        }
-
-        private AdminClient(RawPgClient raw, Map<String, String> parameters) {
-            this.raw = raw;
-            this.parameters = parameters;
-        }
-
-        static AdminClient login(String user, String password) throws IOException {
-            return login("pgbouncer", user, password);
-        }
-
-        /** Logs in (cleartext password when asked); a refusal is an IOException with its text. */
-        static AdminClient login(String database, String user, String password) throws IOException {
-            return login(pgmux, database, user, password);
-        }
-
-        static AdminClient login(PgmuxServer server, String database, String user, String password)
-                throws IOException {
-            RawPgClient raw = RawPgClient.connect(server.port());
-            try {
-                raw.send(RawPgClient.startupMessage(Map.of("user", user, "database", database)));
-                RawPgClient.Message auth = raw.readMessage();
-                if (auth.type() == 'E') {
-                    throw new IOException("refused: " + RawPgClient.ErrorResponse.parse(auth.body()));
-                }
-                if (auth.type() != 'R' || (auth.intAt(0) != 3 && auth.intAt(0) != 0)) {
-                    throw new IOException("expected a password request or AuthenticationOk, got " + auth);
-                }
-                if (auth.intAt(0) == 3) {
-                    raw.send(RawPgClient.passwordMessage(password));
-                }
-                Map<String, String> parameters = new HashMap<>();
-                for (RawPgClient.Message m : raw.readUntilReady()) {
-                    if (m.type() == 'S') {
-                        String[] pair = new String(m.body(), StandardCharsets.UTF_8).split("\0");
-                        parameters.put(pair[0], pair[1]);
-                    }
-                }
-                return new AdminClient(raw, parameters);
-            } catch (IOException | RuntimeException e) {
-                raw.close();
-                throw e;
-            }
-        }
-
-        Map<String, String> parameters() {
-            return parameters;
-        }
-
-        RawPgClient raw() {
-            return raw;
-        }
-
-        Result query(String sql) throws IOException {
-            raw.send(RawPgClient.query(sql));
-            List<String> columns = new ArrayList<>();
-            List<List<String>> rows = new ArrayList<>();
-            String tag = null;
-            String error = null;
-            for (RawPgClient.Message m : raw.readUntilReady()) {
-                ByteBuffer b = ByteBuffer.wrap(m.body());
-                switch (m.type()) {
-                    case 'T' -> {
-                        int n = b.getShort();
-                        for (int i = 0; i < n; i++) {
-                            columns.add(readCString(b));
-                            b.position(b.position() + 18);
-                        }
-                    }
-                    case 'D' -> {
-                        int n = b.getShort();
-                        List<String> row = new ArrayList<>();
-                        for (int i = 0; i < n; i++) {
-                            int len = b.getInt();
-                            row.add(len < 0 ? null : new String(m.body(), b.position(), len, StandardCharsets.UTF_8));
-                            b.position(b.position() + Math.max(len, 0));
-                        }
-                        rows.add(row);
-                    }
-                    case 'C' -> tag = readCString(b);
-                    case 'E' -> error = RawPgClient.ErrorResponse.parse(m.body()).message();
-                    default -> {
-                    }
-                }
-            }
-            return new Result(columns, rows, tag, error);
-        }
-
-        private static String readCString(ByteBuffer b) {
-            int start = b.position();
-            while (b.get() != 0) {
-                // up to the terminator
-            }
-            return new String(b.array(), start, b.position() - start - 1, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws IOException {
-            raw.close();
-        }
     }
 }

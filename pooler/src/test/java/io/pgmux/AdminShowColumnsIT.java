@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.pgmux.admin.PgBouncerShowData;
 import io.pgmux.admin.PgmuxVersion;
 import io.pgmux.admin.show.Column;
+import io.pgmux.testing.Console;
 import io.pgmux.testing.ExternalCommand;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,13 +133,6 @@ class AdminShowColumnsIT {
     }
 
     private static Connection adminConnection() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", ADMIN);
-        props.setProperty("password", ADMIN_PASSWORD);
-        props.setProperty("sslmode", "disable");
-        props.setProperty("preferQueryMode", "simple");
-        // From 9.0 on pgjdbc sends extra_float_digits in the startup packet instead of running SET after login.
-        props.setProperty("assumeMinServerVersion", "9.0");
-        return DriverManager.getConnection(pgmux.url("pgbouncer"), props);
+        return Console.connect(pgmux, ADMIN, ADMIN_PASSWORD);
     }
 }

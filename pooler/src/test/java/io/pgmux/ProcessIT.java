@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.Await;
+import io.pgmux.testing.Console;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
+import io.pgmux.testing.Sql;
 import io.pgmux.testing.TestPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,11 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * pgmux started the documented way, {@code java -jar pgmux.jar pgbouncer.ini}, as its own process: SIGHUP reloads
- * auth_file, SIGTERM stops it and removes its pidfile.
+ * auth_file and pgbouncer.ini as RELOAD does, SIGTERM stops it and removes its pidfile.
  */
 @ExtendWith(PostgresExtension.class)
 class ProcessIT {
     private static final Path JAR = Path.of("target", "pgmux.jar");
+    private static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "admin pass";
 
     @Test
     void sighupReloadsTheAuthFileAndSigtermStops(TestPostgres postgres, @TempDir Path dir) throws Exception {
@@ -52,15 +57,13 @@ class ProcessIT {
                 "pidfile = " + pidfile,
                 "ignore_startup_parameters = extra_float_digits",
                 ""));
-        Process pgmux = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-                ini.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("pgmux.log").toFile()).start();
+        Process pgmux = launch(dir, ini);
         try {
             Await.until(Duration.ofSeconds(30), "pgmux serves logins", () -> Files.exists(pidfile) && canLogIn(port,
                     PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
             assertEquals(pgmux.pid() + "\n", Files.readString(pidfile));
-            assertThrows(SQLException.class,
-                    () -> login(port, PostgresExtension.MD5_USER, PostgresExtension.MD5_PASSWORD).close());
+            assertThrows(SQLException.class, () -> login(port, PostgresExtension.DATABASE, PostgresExtension.MD5_USER,
+                    PostgresExtension.MD5_PASSWORD).close());
 
             Files.writeString(userlist, line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD)
                     + line(PostgresExtension.MD5_USER, PostgresExtension.MD5_PASSWORD));
@@ -76,6 +79,64 @@ class ProcessIT {
         }
     }
 
+    @Test
+    void sighupAppliesAnEditedIniAsReloadDoesAndABrokenOneChangesNothing(TestPostgres postgres, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(Files.exists(JAR), "the jar is built by the package phase before integration tests");
+        int port = PgmuxServer.freePort();
+        Path userlist = dir.resolve("userlist.txt");
+        Files.writeString(userlist, line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD)
+                + line(ADMIN, ADMIN_PASSWORD));
+        Path ini = dir.resolve("pgbouncer.ini");
+        String database = PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port() + "\n";
+        Files.writeString(ini, String.join("\n",
+                "[databases]",
+                database + "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + port,
+                "unix_socket_dir = " + dir,
+                "auth_type = scram-sha-256",
+                "auth_file = " + userlist,
+                "admin_users = " + ADMIN,
+                "default_pool_size = 1",
+                "ignore_startup_parameters = extra_float_digits",
+                ""));
+        Process pgmux = launch(dir, ini);
+        try {
+            Await.until(Duration.ofSeconds(30), "pgmux serves logins", () -> canLogIn(port,
+                    PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
+            try (Connection console = Console.connect(port, ADMIN, ADMIN_PASSWORD)) {
+                Files.writeString(ini, Files.readString(ini).replace("default_pool_size = 1", "default_pool_size = 3")
+                        .replace(database, database + "added = host=127.0.0.1 port=" + postgres.port() + " dbname="
+                                + PostgresExtension.DATABASE + "\n"));
+                signal("HUP", pgmux.pid());
+                Await.until(Duration.ofSeconds(30), "the new pool size is in force",
+                        () -> "3".equals(Console.config(console, "default_pool_size")));
+                try (Connection added = login(port, "added", PostgresExtension.SCRAM_USER,
+                        PostgresExtension.SCRAM_PASSWORD)) {
+                    assertEquals(PostgresExtension.DATABASE, Sql.value(added, "SELECT current_database()"));
+                }
+
+                Files.writeString(ini, Files.readString(ini).replace("default_pool_size = 3", "default_pool_size = 5")
+                        + "max_client_conn = lots\n");
+                signal("HUP", pgmux.pid());
+                Await.until(Duration.ofSeconds(30), "pgmux logs the failed reload",
+                        () -> Files.readString(dir.resolve("pgmux.log")).contains("RELOAD failed"));
+                assertEquals("3", Console.config(console, "default_pool_size"), "the running config stays");
+                assertTrue(canLogIn(port, PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
+            }
+        } finally {
+            pgmux.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts {@code java -jar pgmux.jar ini}, its output in {@code dir/pgmux.log}. */
+    private static Process launch(Path dir, Path ini) throws IOException {
+        return new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+                ini.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("pgmux.log").toFile()).start();
+    }
+
     private static String line(String user, String password) {
         return "\"" + user + "\" \"" + password + "\"\n";
     }
@@ -86,7 +147,7 @@ class ProcessIT {
     }
 
     private static boolean canLogIn(int port, String user, String password) {
-        try (Connection c = login(port, user, password); Statement st = c.createStatement();
+        try (Connection c = login(port, PostgresExtension.DATABASE, user, password); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_user")) {
             return rs.next() && user.equals(rs.getString(1));
         } catch (SQLException e) {
@@ -94,11 +155,10 @@ class ProcessIT {
         }
     }
 
-    private static Connection login(int port, String user, String password) throws SQLException {
+    private static Connection login(int port, String database, String user, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + PostgresExtension.DATABASE,
-                props);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
     }
 }

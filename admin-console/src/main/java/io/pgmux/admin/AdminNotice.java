@@ -7,7 +7,7 @@ public record AdminNotice(String message, String detail) {
     /** The SQLSTATE of every admin notice: successful_completion. */
     public static final String SQLSTATE = "00000";
 
-    /** SHOW HELP's notice, PgBouncer 1.25.2's text. */
+    /** SHOW HELP's notice: PgBouncer 1.25.2's text, plus pgmux's own SHOW LATENCY. */
     public static final AdminNotice HELP = new AdminNotice("Console usage", String.join("\n\t",
             "",
             "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION",
@@ -15,6 +15,7 @@ public record AdminNotice(String message, String detail) {
             "SHOW FDS|SOCKETS|ACTIVE_SOCKETS|LISTS|MEM|STATE",
             "SHOW DNS_HOSTS|DNS_ZONES",
             "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS",
+            "SHOW LATENCY",
             "SET key = arg",
             "RELOAD",
             "PAUSE [<db>]",

@@ -8,7 +8,9 @@ public enum ShowSubject {
     PEERS, PEER_POOLS,
     FDS, SOCKETS, ACTIVE_SOCKETS, LISTS, MEM, STATE,
     DNS_HOSTS, DNS_ZONES,
-    STATS, STATS_TOTALS, STATS_AVERAGES, TOTALS;
+    STATS, STATS_TOTALS, STATS_AVERAGES, TOTALS,
+    /** pgmux's own: latency percentiles per pool. */
+    LATENCY;
 
     /** The word after SHOW, lower case. */
     public String word() {

@@ -6,6 +6,7 @@ import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.admin.view.DatabaseSnapshot;
 import io.pgmux.admin.view.DnsHostSnapshot;
 import io.pgmux.admin.view.DnsZoneSnapshot;
+import io.pgmux.admin.view.LatencySnapshot;
 import io.pgmux.admin.view.ListsSnapshot;
 import io.pgmux.admin.view.MemSnapshot;
 import io.pgmux.admin.view.PeerPoolSnapshot;
@@ -31,6 +32,7 @@ public final class FakePoolerView implements PoolerView {
     public List<UserSnapshot> users = List.of();
     public List<PeerSnapshot> peers = List.of();
     public StatsSnapshot stats = new StatsSnapshot(List.of(), StatCounters.ZERO, StatCounters.ZERO);
+    public List<LatencySnapshot> latency = List.of();
     public ListsSnapshot lists = new ListsSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     public List<ConfigEntry> config = List.of();
     public List<MemSnapshot> mem = List.of();
@@ -76,6 +78,11 @@ public final class FakePoolerView implements PoolerView {
     @Override
     public CompletionStage<StatsSnapshot> stats() {
         return CompletableFuture.completedFuture(stats);
+    }
+
+    @Override
+    public CompletionStage<List<LatencySnapshot>> latency() {
+        return CompletableFuture.completedFuture(latency);
     }
 
     @Override

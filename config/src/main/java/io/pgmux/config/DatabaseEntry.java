@@ -1,6 +1,7 @@
 package io.pgmux.config;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One {@code [databases]} line: where the server is and how its pools are shaped. Optional numbers are -1 when
@@ -67,6 +68,33 @@ public record DatabaseEntry(
         return new DatabaseEntry(clientDbName, host, port, dbname, user, password, authUser, authQuery, authDbname,
                 poolSize, minPoolSize, reservePool, maxDbConnections, maxDbClientConnections, serverLifetime,
                 poolMode, connectQuery, clientEncoding, datestyle, timezone, applicationName, loadBalanceHosts);
+    }
+
+    /**
+     * This entry with another forced user and password (null for none), its other values kept: the entry a running
+     * pool keeps using when RELOAD forces a different user on its database, since that pool logs in as its own user.
+     */
+    public DatabaseEntry withForcedUser(String forcedUser, String forcedPassword) {
+        return new DatabaseEntry(name, host, port, dbname, forcedUser, forcedPassword, authUser, authQuery, authDbname,
+                poolSize, minPoolSize, reservePool, maxDbConnections, maxDbClientConnections, serverLifetime,
+                poolMode, connectQuery, clientEncoding, datestyle, timezone, applicationName, loadBalanceHosts);
+    }
+
+    /**
+     * True when servers opened for this entry and for {@code other} are alike: same address, server database,
+     * login and startup values, and the same auth_query and auth_dbname, which PgBouncer counts as a changed
+     * connection string too. Pool sizes, limits, pool_mode and server_lifetime do not matter: RELOAD applies those
+     * to the servers that are open.
+     */
+    public boolean sameServer(DatabaseEntry other) {
+        return Objects.equals(host, other.host) && port == other.port
+                && serverDbname().equals(other.serverDbname())
+                && Objects.equals(user, other.user) && Objects.equals(password, other.password)
+                && Objects.equals(authQuery, other.authQuery) && Objects.equals(authDbname, other.authDbname)
+                && Objects.equals(connectQuery, other.connectQuery)
+                && Objects.equals(clientEncoding, other.clientEncoding) && Objects.equals(datestyle, other.datestyle)
+                && Objects.equals(timezone, other.timezone) && Objects.equals(applicationName, other.applicationName)
+                && Objects.equals(loadBalanceHosts, other.loadBalanceHosts);
     }
 
     @Override

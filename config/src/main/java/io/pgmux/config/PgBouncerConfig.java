@@ -33,6 +33,11 @@ public record PgBouncerConfig(
         return fallback == null ? Optional.empty() : Optional.of(fallback.forDatabase(name));
     }
 
+    /** This config with other {@code [pgbouncer]} values (SET, RELOAD), its sections kept. */
+    public PgBouncerConfig withSettings(Settings newSettings) {
+        return new PgBouncerConfig(file, newSettings, databases, users, peers);
+    }
+
     /** The user's {@code [users]} line, if any. */
     public Optional<UserEntry> user(String name) {
         return Optional.ofNullable(users.get(name));

@@ -112,7 +112,12 @@ public enum Setting {
     VERBOSE("verbose", SettingType.INT, null),
 
     /** pgmux-specific: the I/O engine; {@code auto} picks io_uring, then epoll, then NIO. PgBouncer has no such key. */
-    TRANSPORT("transport", "auto", Words.TRANSPORTS, Flag.NO_RELOAD, Flag.PGMUX);
+    TRANSPORT("transport", "auto", Words.TRANSPORTS, Flag.NO_RELOAD, Flag.PGMUX),
+    /**
+     * pgmux-specific: {@code host:port} of the HTTP endpoint that serves {@code /metrics} in Prometheus's text format;
+     * empty (the default) for none. {@code *} as host listens on every address.
+     */
+    METRICS_LISTEN("metrics_listen", SettingType.STRING, "", Flag.NO_RELOAD, Flag.PGMUX);
 
     /** Per-key properties that PgBouncer keeps as CfKey flags, plus pgmux's own marker. */
     private enum Flag {
@@ -203,7 +208,8 @@ public enum Setting {
 
     /**
      * The {@code changeable} column of SHOW CONFIG. False for keys read only at startup (PgBouncer's CF_NO_RELOAD):
-     * RELOAD keeps their old value and {@code SET} accepts but ignores them.
+     * RELOAD keeps their running value, and {@code SET} refuses them with "SET failed" (PgBouncer answers such a SET
+     * as if done and ignores it).
      */
     public boolean changeable() {
         return changeable;
@@ -231,6 +237,9 @@ public enum Setting {
             case SECONDS, MILLIS -> SettingValues.parseDuration(value, type == SettingType.MILLIS);
             case ENUM -> canonicalWord(value);
             case STRING, LIST -> {
+                if (this == METRICS_LISTEN && !value.isBlank()) {
+                    HostPort.parse(value);
+                }
                 if (this == AUTH_DBNAME && value.equals(PgBouncerConfig.ADMIN_DATABASE)) {
                     throw new IllegalArgumentException("cannot use the reserved \"" + PgBouncerConfig.ADMIN_DATABASE
                             + "\" database as an auth_dbname");

@@ -94,6 +94,22 @@ public final class Settings {
         }
     }
 
+    /**
+     * These settings as RELOAD puts them in force over the {@code running} ones: keys read only at startup
+     * ({@link Setting#changeable()} false, PgBouncer's CF_NO_RELOAD) keep their running values, as PgBouncer ignores
+     * them in a reloaded file.
+     */
+    public Settings reloadedOver(Settings running) {
+        EnumMap<Setting, String> merged = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            Settings source = s.changeable() ? this : running;
+            if (source.given.contains(s)) {
+                merged.put(s, source.values.get(s));
+            }
+        }
+        return new Settings(merged);
+    }
+
     /** A copy with one value replaced (SET key = value); the value must already be valid. */
     public Settings with(Setting s, String value) {
         EnumMap<Setting, String> copy = new EnumMap<>(Setting.class);

@@ -170,4 +170,43 @@ class DatabasesSectionTest {
         assertEquals(dir.resolve("db.ini") + ":3: database \"d\": syntax error in connection string",
                 error("d = password='a'b").getMessage());
     }
+
+    @Test
+    void serversAreAlikeWhenOnlySizesLimitsAndModesDiffer() throws Exception {
+        PgBouncerConfig config = databases(
+                "a = host=h port=5432 dbname=d user=u password=p",
+                "sized = host=h port=5432 dbname=d user=u password=p pool_size=3 min_pool_size=1 reserve_pool=2"
+                        + " max_db_connections=9 pool_mode=transaction server_lifetime=30");
+        assertTrue(config.databases().get("a").sameServer(config.databases().get("sized")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "host=h2 port=5432 dbname=d user=u password=p",
+        "host=h port=5433 dbname=d user=u password=p",
+        "host=h port=5432 dbname=e user=u password=p",
+        "host=h port=5432 dbname=d user=v password=p",
+        "host=h port=5432 dbname=d user=u password=q",
+        "host=h port=5432 dbname=d",
+        "host=h port=5432 dbname=d user=u password=p connect_query='SELECT 1'",
+        "host=h port=5432 dbname=d user=u password=p application_name=app",
+        "host=h port=5432 dbname=d user=u password=p client_encoding=LATIN1",
+        "host=h port=5432 dbname=d user=u password=p timezone=UTC",
+        "host=h port=5432 dbname=d user=u password=p auth_dbname=other"
+    })
+    void aChangedAddressLoginOrStartupValueMakesAnotherServer(String changed) throws Exception {
+        PgBouncerConfig config = databases("a = host=h port=5432 dbname=d user=u password=p", "b = " + changed);
+        assertFalse(config.databases().get("a").sameServer(config.databases().get("b")));
+    }
+
+    @Test
+    void aForcedUserCanBeSwappedAndTheRestKept() throws Exception {
+        DatabaseEntry entry = databases("a = host=h port=5432 dbname=d user=u password=p pool_size=4")
+                .databases().get("a");
+        DatabaseEntry other = entry.withForcedUser("v", null);
+        assertEquals("v", other.user());
+        assertNull(other.password());
+        assertEquals(4, other.poolSize());
+        assertTrue(entry.sameServer(other.withForcedUser("u", "p")));
+    }
 }

@@ -52,14 +52,14 @@ class SettingTest {
         assertEquals(PGBOUNCER_KEYS, pgbouncer);
         List<String> pgmux = Arrays.stream(Setting.values()).filter(Setting::pgmuxOnly)
                 .map(Setting::key).collect(Collectors.toList());
-        assertEquals(List.of("transport"), pgmux);
-        assertSame(Setting.TRANSPORT, Setting.values()[Setting.values().length - 1]);
+        assertEquals(List.of("transport", "metrics_listen"), pgmux);
+        assertSame(Setting.METRICS_LISTEN, Setting.values()[Setting.values().length - 1]);
     }
 
     @Test
-    void changeableIsFalseExactlyForNoReloadKeysAndTransport() {
+    void changeableIsFalseExactlyForNoReloadKeysAndPgmuxKeys() {
         for (Setting s : Setting.values()) {
-            boolean fixed = NO_RELOAD.contains(s.key()) || s == Setting.TRANSPORT;
+            boolean fixed = NO_RELOAD.contains(s.key()) || s.pgmuxOnly();
             assertEquals(!fixed, s.changeable(), s.key());
         }
     }
@@ -78,7 +78,7 @@ class SettingTest {
         "server_lifetime, 3600", "server_idle_timeout, 600", "query_wait_timeout, 120", "reserve_pool_timeout, 5",
         "server_check_query, <empty>", "client_tls_sslmode, disable", "server_tls_sslmode, prefer",
         "max_prepared_statements, 200", "stats_period, 60", "pkt_buf, 4096", "max_packet_size, 2147483647",
-        "track_extra_parameters, IntervalStyle", "tcp_defer_accept, 1", "transport, auto"
+        "track_extra_parameters, IntervalStyle", "tcp_defer_accept, 1", "transport, auto", "metrics_listen, ''"
     })
     void defaultsAreThoseOfPgBouncer(String key, String expected) {
         assertEquals(expected, Setting.byKey(key).defaultValue());
@@ -121,7 +121,8 @@ class SettingTest {
         "server_lifetime | 3600", "server_lifetime | 1.5", "server_lifetime | 250ms", "server_lifetime | 2 min",
         "server_lifetime | .5", "server_lifetime | 1e3", "tcp_user_timeout | 1500", "tcp_user_timeout | 2s",
         "pool_mode | Transaction", "auth_type | SCRAM-SHA-256", "transport | io_uring",
-        "client_tls_sslmode | verify-full", "peer_id | 16383", "auth_dbname | postgres", "admin_users | a, b"
+        "client_tls_sslmode | verify-full", "peer_id | 16383", "auth_dbname | postgres", "admin_users | a, b",
+        "metrics_listen | 127.0.0.1:9127", "metrics_listen | *:0", "metrics_listen | [::1]:9127"
     })
     void validValuesPass(String key, String value) {
         assertDoesNotThrow(() -> Setting.byKey(key).validate(value));
@@ -144,7 +145,12 @@ class SettingTest {
         "server_lifetime | soon | not a time (expected a number, optionally with unit us, ms, s, min, h, d)",
         "pool_mode | sessions | expected one of: session, transaction, statement",
         "transport | kqueue | expected one of: auto, io_uring, epoll, nio",
-        "auth_dbname | pgbouncer | cannot use the reserved \"pgbouncer\" database as an auth_dbname"
+        "auth_dbname | pgbouncer | cannot use the reserved \"pgbouncer\" database as an auth_dbname",
+        "metrics_listen | 9127 | expected host:port",
+        "metrics_listen | localhost: | expected host:port",
+        "metrics_listen | :9127 | expected host:port",
+        "metrics_listen | localhost:http | port must be a number between 0 and 65535",
+        "metrics_listen | localhost:65536 | port must be a number between 0 and 65535"
     })
     void invalidValuesFailWithAReason(String key, String value, String reason) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -121,6 +121,20 @@ class SettingsTest {
     }
 
     @Test
+    void reloadedSettingsKeepTheRunningValuesOfStartupOnlyKeys() {
+        Settings running = new Settings(Map.of(Setting.LISTEN_PORT, "6000", Setting.PIDFILE, "/run/a.pid",
+                Setting.DEFAULT_POOL_SIZE, "5", Setting.AUTH_FILE, "a.txt"));
+        Settings file = new Settings(Map.of(Setting.LISTEN_PORT, "7000", Setting.DEFAULT_POOL_SIZE, "9",
+                Setting.MAX_CLIENT_CONN, "300"));
+        Settings reloaded = file.reloadedOver(running);
+        assertEquals(6000, reloaded.integer(Setting.LISTEN_PORT), "listen_port is read at startup only");
+        assertEquals("/run/a.pid", reloaded.string(Setting.PIDFILE));
+        assertEquals(9, reloaded.integer(Setting.DEFAULT_POOL_SIZE), "a changeable key takes the file's value");
+        assertEquals(300, reloaded.integer(Setting.MAX_CLIENT_CONN));
+        assertNull(reloaded.show(Setting.AUTH_FILE), "a changeable key the file leaves out goes back to its default");
+    }
+
+    @Test
     void rawKeepsTheTextAsWritten() {
         Settings s = new Settings(Map.of(Setting.SERVER_LIFETIME, "1.50"));
         assertEquals("1.50", s.raw(Setting.SERVER_LIFETIME));

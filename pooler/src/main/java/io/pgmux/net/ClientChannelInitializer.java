@@ -8,7 +8,7 @@ import io.pgmux.session.Engine;
 import io.pgmux.tls.DirectTlsSniffer;
 import java.net.InetSocketAddress;
 
-/** Sets up an accepted client connection: the login decoder, then the session. */
+/** Sets up an accepted client connection: the SUSPEND gate, the login decoder, then the session. */
 public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     private final Engine engine;
 
@@ -20,6 +20,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
     protected void initChannel(Channel ch) {
         boolean tcp = ch.remoteAddress() instanceof InetSocketAddress;
         ClientSession session = new ClientSession(engine, Transport.peerUid(ch), tcp);
+        ch.pipeline().addLast(new ReadGate());
         if (tcp) {
             ch.pipeline().addLast(new DirectTlsSniffer(engine.tls()::clientTls, session::onDirectTls));
         }

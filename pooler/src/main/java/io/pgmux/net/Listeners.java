@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
+import io.pgmux.session.ListenerControl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,13 +21,18 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
-/** The sockets clients connect to: TCP on listen_addr:listen_port and the Unix socket in unix_socket_dir. */
-public final class Listeners implements AutoCloseable {
+/**
+ * The sockets clients connect to: TCP on listen_addr:listen_port and the Unix socket in unix_socket_dir. Changed
+ * by SUSPEND (stop accepting) and the waiting SHUTDOWN modes (TCP closed) from any thread.
+ */
+public final class Listeners implements AutoCloseable, ListenerControl {
     private static final Logger LOG = Logger.getLogger(Listeners.class.getName());
 
-    private final List<Channel> channels = new ArrayList<>();
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private Path unixSocket;
 
     /**
@@ -109,6 +115,34 @@ public final class Listeners implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** Closes the TCP listeners; the Unix socket stays for the admin console, as in PgBouncer. */
+    @Override
+    public CompletableFuture<Void> closeTcp() {
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
+        for (Channel ch : channels) {
+            SocketAddress address = ch.localAddress();
+            if (address instanceof InetSocketAddress) {
+                channels.remove(ch);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                // Not waited for here: this may run on an event loop.
+                ch.close().addListener(f -> {
+                    LOG.info("stopped listening on " + describe(address));
+                    done.complete(null);
+                });
+                closed.add(done);
+            }
+        }
+        return CompletableFuture.allOf(closed.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** A listener that does not read takes no new connection: they queue in the kernel's backlog. */
+    @Override
+    public void accepting(boolean accept) {
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(accept);
+        }
     }
 
     @Override

@@ -11,9 +11,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.DatabaseEntry;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.ServerConnector;
+import io.pgmux.pool.ServerGeneration;
 import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.session.Engine;
@@ -43,27 +45,31 @@ public final class ServerChannels implements ServerConnector, Engine.CancelSende
     private final Transport transport;
     private final ScramKeyCache scramKeys;
     private final TlsState tls;
+    private final ConnectionLog connectionLog;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys, TlsState tls) {
+    public ServerChannels(EventLoop[] loops, Transport transport, ScramKeyCache scramKeys, TlsState tls,
+            ConnectionLog connectionLog) {
         this.loops = loops;
+        this.connectionLog = connectionLog;
         this.transport = transport;
         this.scramKeys = scramKeys;
         this.tls = tls;
     }
 
     @Override
-    public void open(Pool pool, int loopIndex) {
-        PoolSettings settings = pool.settings();
+    public void open(Pool pool, ServerGeneration generation, int loopIndex) {
+        PoolSettings settings = generation.settings();
         SocketAddress address = address(settings.database());
-        ServerConnection connection = new ServerConnection(pool, loopIndex,
-                new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys));
+        ServerConnection connection = new ServerConnection(pool, loopIndex, generation.number(),
+                new ServerLogin(startupParameters(settings), pool.credentials(), scramKeys), connectionLog);
         TlsContexts.ServerTls serverTls = tls.serverTls();
         Bootstrap bootstrap = bootstrap(loops[loopIndex], address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(settings.connectTimeout()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ReadGate());
                         if (serverTls.enabled() && address instanceof InetSocketAddress inet) {
                             ch.pipeline().addLast(
                                     new ServerTlsNegotiator(serverTls, inet.getHostString(), inet.getPort()));

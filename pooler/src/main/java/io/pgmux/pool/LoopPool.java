@@ -16,14 +16,9 @@ final class LoopPool {
     private final Set<ServerConnection> all = new HashSet<>();
     /** Servers the janitor of this loop took off the idle list to close, until they are gone. */
     private final Set<ServerConnection> retiring = new HashSet<>();
-    private final boolean roundRobin;
-
-    LoopPool(boolean roundRobin) {
-        this.roundRobin = roundRobin;
-    }
 
     /** Most recently used first (keeps fewer servers warm), or oldest first with server_round_robin. */
-    ServerConnection pollIdle() {
+    ServerConnection pollIdle(boolean roundRobin) {
         return roundRobin ? idle.pollLast() : idle.pollFirst();
     }
 

@@ -4,12 +4,15 @@ import io.netty.channel.EventLoop;
 import io.pgmux.protocol.PgBouncerErrors;
 import io.pgmux.session.ClientSession;
 import io.pgmux.session.ServerConnection;
+import io.pgmux.stats.PoolStats;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The servers of one database/user pair, shared by every event loop.
@@ -29,18 +32,26 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class Pool {
     /** PgBouncer's reason for closing a server whose settings are out of date. */
     public static final String CONFIGURATION_CHANGED = "database configuration changed";
+    /** PgBouncer's reason for closing a server above a lowered pool_size (plus reserve_pool_size). */
+    static final String TOO_MANY_SERVERS = "too many servers in the pool";
+    /** PgBouncer's reason for closing a server of a paused pool. */
+    public static final String PAUSE_MODE = "pause mode";
 
     private final PoolKey key;
-    private final PoolSettings settings;
+    /** The settings in force and the generation of servers they open; RELOAD, SET and RECONNECT replace it. */
+    private final AtomicReference<ServerGeneration> generation;
     private final EventLoop[] loops;
     private final ServerConnector connector;
     private final ServerLimits limits;
+    private final Pauses pauses;
     private final LoopPool[] loopPools;
     private final AtomicIntegerArray idleCounts;
     private final AtomicInteger clientCount = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     /** Idle servers the janitors of the loops are closing and that are not gone yet (still in the pool count). */
     private final AtomicInteger retiring = new AtomicInteger();
+    /** Counters and latencies, one part per loop. */
+    private final PoolStats stats;
 
     /** Startup parameters of the first server that logged in: the base of every client's welcome. */
     private volatile Map<String, String> welcomeParams;
@@ -51,19 +62,29 @@ public final class Pool {
     private volatile ServerCredentials credentials;
     /** Set when the database or user limit stopped this pool from opening a server for a waiting client. */
     private volatile boolean starvedBySharedLimit;
+    /** The pool's database is gone from the config: no server is opened any more. */
+    private volatile boolean removed;
 
-    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits) {
+    Pool(PoolKey key, PoolSettings settings, EventLoop[] loops, ServerConnector connector, ServerLimits limits,
+            Pauses pauses) {
         this.key = key;
-        this.settings = settings;
+        this.generation = new AtomicReference<>(new ServerGeneration(0, settings));
         this.loops = loops;
         this.connector = connector;
         this.limits = limits;
+        this.pauses = pauses;
         this.loopPools = new LoopPool[loops.length];
         for (int i = 0; i < loops.length; i++) {
-            loopPools[i] = new LoopPool(settings.roundRobin());
+            loopPools[i] = new LoopPool();
         }
         this.idleCounts = new AtomicIntegerArray(loops.length);
         this.credentials = settings.credentials();
+        this.stats = new PoolStats(loops.length);
+    }
+
+    /** This pool's statistics (SHOW STATS, SHOW LATENCY, /metrics). */
+    public PoolStats stats() {
+        return stats;
     }
 
     /** What new servers of this pool log in with. */
@@ -80,8 +101,14 @@ public final class Pool {
         return key;
     }
 
+    /** The settings in force; read them anew where they are used, so RELOAD and SET reach running clients. */
     public PoolSettings settings() {
-        return settings;
+        return generation.get().settings();
+    }
+
+    /** The generation new servers belong to; servers of older ones are close-needed. */
+    public ServerGeneration generation() {
+        return generation.get();
     }
 
     /** Server parameters for a client's welcome, or null until a server has logged in. */
@@ -114,27 +141,43 @@ public final class Pool {
 
     /**
      * Gives the client a server: an idle one of its own loop at once when nobody waits, else the client waits in
-     * arrival order and a new server is opened if the limits allow. Runs on the client's loop.
+     * arrival order and a new server is opened if the limits allow. While the pool is paused the client waits
+     * without a server being opened, or is disconnected during SHUTDOWN WAIT_FOR_SERVERS. A client still holding a
+     * pool that RELOAD removed gets PgBouncer's "database removed". Runs on the client's loop.
      *
      * @return the waiter entry, or null when a server was handed over at once or the client was failed
      */
     public Waiter checkout(ClientSession client) {
+        if (removed) {
+            client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.DATABASE_REMOVED);
+            return null;
+        }
         int loopIndex = client.loopIndex();
-        if (waiters.isEmpty()) {
-            ServerConnection idle = loopPools[loopIndex].pollIdle();
+        PoolSettings settings = settings();
+        boolean paused = pauses.paused(key.database());
+        if (paused && pauses.dropsWaiters()) {
+            client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SERVER_SHUTTING_DOWN);
+            return null;
+        }
+        if (!paused && waiters.isEmpty()) {
+            ServerConnection idle = loopPools[loopIndex].pollIdle(settings.roundRobin());
             if (idle != null) {
                 idleCounts.decrementAndGet(loopIndex);
                 assign(idle, client);
                 return null;
             }
         }
-        String failure = recentLoginFailure();
+        String failure = paused ? null : recentLoginFailure();
         if (failure != null && limits.poolCount() == 0) {
             client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.loginFailing(failure));
             return null;
         }
         Waiter waiter = new Waiter(client);
         waiters.offer(waiter);
+        // Read again after queueing: a RESUME that ran since the first read may not have seen this waiter.
+        if (pauses.paused(key.database())) {
+            return waiter;
+        }
         openServer(loopIndex, settings.poolSize());
         wakeLoopsWithIdleServers(loopIndex);
         return waiter;
@@ -142,10 +185,11 @@ public final class Pool {
 
     /**
      * Takes back a server that is clean (not in a transaction, nothing pending): hands it to the longest waiting
-     * client, or keeps it idle on its loop. A server past server_lifetime is closed instead. Runs on the server's
-     * loop.
+     * client, or keeps it idle on its loop. A server that is close-needed, past server_lifetime, or one too many for
+     * a lowered pool_size is closed instead. Runs on the server's loop.
      */
     public void release(ServerConnection server) {
+        PoolSettings settings = settings();
         if (server.closeNeeded()) {
             server.close(CONFIGURATION_CHANGED);
             return;
@@ -154,7 +198,16 @@ public final class Pool {
             server.close("server lifetime over");
             return;
         }
+        if (pauses.paused(key.database())) {
+            server.close(PAUSE_MODE);
+            return;
+        }
         int loopIndex = server.loopIndex();
+        if (mayRetire(serverCap(settings))) {
+            loopPools[loopIndex].retiring(server);
+            server.close(TOO_MANY_SERVERS);
+            return;
+        }
         Waiter waiter = pollLiveWaiter();
         if (waiter != null) {
             assign(server, waiter.client());
@@ -199,33 +252,40 @@ public final class Pool {
         if (loopPools[loopIndex].retired(server)) {
             retiring.decrementAndGet();
         }
-        if (!waiters.isEmpty() && recentLoginFailure() == null) {
-            openServer(loopIndex, settings.poolSize());
+        boolean paused = pauses.paused(key.database());
+        if (paused || server.closeNeeded()) {
+            pauses.serverGone();
+        }
+        if (!paused && !waiters.isEmpty() && recentLoginFailure() == null) {
+            openServer(loopIndex, settings().poolSize());
         }
     }
 
     // ---- maintenance (the janitor, once a second) ----
 
     /**
-     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed, the reserve pool
-     * opens for clients waiting past reserve_pool_timeout, min_pool_size is kept, and a failed login is retried
-     * once server_login_retry has passed.
+     * Pool-wide upkeep, run by one janitor: clients waiting past query_wait_timeout are failed (paused or not, as
+     * in PgBouncer), the reserve pool opens for clients waiting past reserve_pool_timeout, min_pool_size is kept,
+     * and a failed login is retried once server_login_retry has passed. A paused pool opens nothing.
      */
     public void maintain(long nowNanos) {
+        PoolSettings settings = settings();
         long waitTimeout = settings.queryWaitTimeout().toNanos();
+        boolean shuttingDown = pauses.dropsWaiters();
         long oldestWait = 0;
         for (Waiter waiter : waiters) {
             long waited = nowNanos - waiter.sinceNanos();
-            if (expired(waited, waitTimeout) && waiter.cancel()) {
+            if ((shuttingDown || expired(waited, waitTimeout)) && waiter.cancel()) {
                 waiters.remove(waiter);
                 ClientSession client = waiter.client();
-                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION,
-                        PgBouncerErrors.QUERY_WAIT_TIMEOUT));
+                String reason = shuttingDown ? PgBouncerErrors.SERVER_SHUTTING_DOWN
+                        : PgBouncerErrors.QUERY_WAIT_TIMEOUT;
+                client.loop().execute(() -> client.failFromPool(PgBouncerErrors.PROTOCOL_VIOLATION, reason));
             } else {
                 oldestWait = Math.max(oldestWait, waited);
             }
         }
-        if (recentLoginFailure() != null) {
+        if (recentLoginFailure() != null || pauses.paused(key.database())) {
             return;
         }
         if (!waiters.isEmpty()) {
@@ -235,14 +295,14 @@ public final class Pool {
             }
             openServer(0, limit);
         }
-        keepMinPoolSize();
+        keepMinPoolSize(settings);
     }
 
     /**
      * Opens servers up to min_pool_size, which pool_size caps, while the pool has clients or a forced user, as
      * PgBouncer does.
      */
-    private void keepMinPoolSize() {
+    private void keepMinPoolSize(PoolSettings settings) {
         int minPoolSize = Math.min(settings.minPoolSize(), settings.poolSize());
         if (clientCount.get() == 0 && settings.database().user() == null) {
             return;
@@ -260,65 +320,116 @@ public final class Pool {
     }
 
     /**
-     * Per-loop upkeep of idle servers: those past server_lifetime or idle past server_idle_timeout are closed
-     * (keeping min_pool_size). Runs on loop {@code loopIndex}.
+     * Per-loop upkeep of idle servers: those of a paused pool, close-needed, past server_lifetime, above a lowered
+     * pool_size (plus reserve_pool_size) or idle past server_idle_timeout (keeping min_pool_size) are closed. Runs on
+     * loop {@code loopIndex}.
      */
     public void maintainIdle(int loopIndex, long nowNanos) {
         LoopPool loopPool = loopPools[loopIndex];
         if (loopPool.isEmpty()) {
             return;
         }
-        List<ServerConnection> expired = null;
+        PoolSettings settings = settings();
+        boolean paused = pauses.paused(key.database());
+        Map<ServerConnection, String> closing = null;
         for (ServerConnection server : loopPool.idleServers()) {
-            boolean close = server.closeNeeded() || expired(server.ageNanos(), settings.serverLifetime().toNanos());
-            if (close) {
-                retiring.incrementAndGet();
-            } else if (expired(nowNanos - server.lastUsedNanos(), settings.serverIdleTimeout().toNanos())) {
-                close = mayRetireIdle();
-            }
-            if (close) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
+            String reason = idleCloseReason(server, settings, paused, nowNanos);
+            if (reason != null) {
+                if (closing == null) {
+                    closing = new LinkedHashMap<>();
                 }
-                expired.add(server);
+                closing.put(server, reason);
             }
         }
-        if (expired != null) {
-            for (ServerConnection server : expired) {
+        if (closing != null) {
+            closing.forEach((server, reason) -> {
                 // Off the idle list first: a closing server must not be handed to a client.
                 if (loopPool.closed(server)) {
                     idleCounts.decrementAndGet(loopIndex);
                 }
                 loopPool.retiring(server);
-                server.close(server.closeNeeded() ? CONFIGURATION_CHANGED
-                        : expired(server.ageNanos(), settings.serverLifetime().toNanos())
-                        ? "server lifetime over" : "server idle timeout");
-            }
+                server.close(reason);
+            });
         }
     }
 
+    /** Why the janitor closes this idle server (counted as retiring), or null to keep it. */
+    private String idleCloseReason(ServerConnection server, PoolSettings settings, boolean paused, long nowNanos) {
+        String reason = server.closeNeeded() ? CONFIGURATION_CHANGED
+                : expired(server.ageNanos(), settings.serverLifetime().toNanos()) ? "server lifetime over"
+                : paused ? PAUSE_MODE : null;
+        if (reason != null) {
+            retiring.incrementAndGet();
+            return reason;
+        }
+        if (mayRetire(serverCap(settings))) {
+            return TOO_MANY_SERVERS;
+        }
+        boolean idleTooLong = expired(nowNanos - server.lastUsedNanos(), settings.serverIdleTimeout().toNanos());
+        return idleTooLong && mayRetire(settings.minPoolSize()) ? "server idle timeout" : null;
+    }
+
     /**
-     * RECONNECT: every server of this pool is closed once its client releases it (idle ones at the next janitor
-     * run), so that new ones use the current settings. With server_fast_close a session's server goes at the end of
-     * its transaction.
+     * RECONNECT: every server open now is closed once its client releases it (idle ones at the next janitor run, one
+     * still logging in when its login is done), so that new ones use the current settings. With server_fast_close a
+     * session's server goes at the end of its transaction.
      */
     public void reconnect() {
-        for (int i = 0; i < loops.length; i++) {
-            LoopPool loopPool = loopPools[i];
-            loops[i].execute(() -> loopPool.allServers().forEach(ServerConnection::markCloseNeeded));
+        generation.updateAndGet(g -> g.next(g.settings()));
+    }
+
+    /**
+     * RELOAD or SET: these settings are in force from now on, for the clients and servers already here too. With
+     * {@code newServers} (the server address, login or startup values changed) every server open now is close-needed,
+     * as after RECONNECT. Waiting clients get servers at once if the new limits allow more; servers above a lowered
+     * pool_size close as they are released or by the janitor. Runs on any thread.
+     */
+    public void reconfigure(PoolSettings next, boolean newServers) {
+        ServerGeneration previous = generation.getAndUpdate(g -> newServers ? g.next(next) : g.with(next));
+        if (!next.credentials().equals(previous.settings().credentials())) {
+            credentials = next.credentials();
+        }
+        if (!waiters.isEmpty() && recentLoginFailure() == null) {
+            openForWaiters(next);
         }
     }
 
     /**
-     * Counts one more idle server as retiring if the servers not retiring yet are more than min_pool_size. The loops
-     * decide at the same time, each for its own idle servers: without this count two of them could each see room
-     * for one more close and go below min_pool_size together.
+     * The pool's database is gone from the config (RELOAD): no server is opened any more, waiting clients get
+     * PgBouncer's "database removed", idle servers are closed, and the others close when released. The clients
+     * holding servers are dropped by their sessions, which close those servers.
      */
-    private boolean mayRetireIdle() {
+    public void remove() {
+        removed = true;
+        generation.updateAndGet(g -> g.next(g.settings()));
+        failWaiters(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.DATABASE_REMOVED);
+        closeIdleServers(PgBouncerErrors.DATABASE_REMOVED);
+    }
+
+    /** Opens servers for the clients waiting now, up to the limits in force; spare ones stay idle. */
+    private void openForWaiters(PoolSettings settings) {
+        int waiting = waiters.size();
+        int opened = 0;
+        while (opened < waiting && openServer(opened % loops.length, settings.poolSize())) {
+            opened++;
+        }
+    }
+
+    /** The most servers a pool keeps: pool_size plus reserve_pool_size, as PgBouncer's janitor counts. */
+    private static int serverCap(PoolSettings settings) {
+        return settings.poolSize() + settings.reservePoolSize();
+    }
+
+    /**
+     * Counts one more server as retiring if the servers not retiring yet are more than {@code keep}. The loops
+     * decide at the same time, each for its own servers: without this count two of them could each see room for
+     * one more close and go below {@code keep} together.
+     */
+    private boolean mayRetire(int keep) {
         int n;
         do {
             n = retiring.get();
-            if (limits.poolCount() - n <= settings.minPoolSize()) {
+            if (limits.poolCount() - n <= keep) {
                 return false;
             }
         } while (!retiring.compareAndSet(n, n + 1));
@@ -344,27 +455,65 @@ public final class Pool {
         if (loopPool.isEmpty()) {
             return false;
         }
-        ServerConnection server = loopPool.pollIdle();
+        ServerConnection server = loopPool.pollIdle(settings().roundRobin());
         idleCounts.decrementAndGet(loopIndex);
         loopPool.closed(server);
         server.close("evicted for another pool");
         return true;
     }
 
-    /** Closes every idle server (shutdown). Runs tasks on each loop. */
-    public void closeIdleServers() {
+    /** Closes every idle server (PAUSE, shutdown, a database removed). Runs tasks on each loop. */
+    public void closeIdleServers(String reason) {
         for (int i = 0; i < loops.length; i++) {
-            LoopPool loopPool = loopPools[i];
             int loopIndex = i;
-            loops[i].execute(() -> {
-                for (ServerConnection s : new ArrayList<>(loopPool.idleServers())) {
-                    if (loopPool.closed(s)) {
-                        idleCounts.decrementAndGet(loopIndex);
-                    }
-                    s.close(PgBouncerErrors.SHUTTING_DOWN);
-                }
-            });
+            loops[i].execute(() -> closeServers(loopIndex, false, reason));
         }
+    }
+
+    /**
+     * Closes this loop's idle servers, or with {@code all} every logged-in server of this loop, linked or not
+     * (KILL). Runs on loop {@code loopIndex}.
+     */
+    public void closeServers(int loopIndex, boolean all, String reason) {
+        LoopPool loopPool = loopPools[loopIndex];
+        for (ServerConnection s : new ArrayList<>(all ? loopPool.allServers() : loopPool.idleServers())) {
+            if (loopPool.closed(s)) {
+                idleCounts.decrementAndGet(loopIndex);
+            }
+            s.close(reason);
+        }
+    }
+
+    /** Servers of this loop marked close_needed (WAIT_CLOSE). Runs on loop {@code loopIndex}. */
+    public int closeNeededCount(int loopIndex) {
+        int n = 0;
+        for (ServerConnection s : loopPools[loopIndex].allServers()) {
+            if (s.closeNeeded()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * RESUME: clients that waited while the pool was paused get servers, one opened per waiting client as each
+     * would have asked at checkout, within the limits.
+     */
+    public void resume() {
+        if (pauses.paused(key.database()) || waiters.isEmpty()) {
+            return;
+        }
+        for (Waiter waiter : waiters) {
+            if (waiter.waiting() && !openServer(waiter.client().loopIndex(), settings().poolSize())) {
+                break;
+            }
+        }
+        wakeLoopsWithIdleServers(-1);
+    }
+
+    /** Disconnects every waiting client with this reason (SHUTDOWN WAIT_FOR_SERVERS). */
+    public void dropWaiters(String reason) {
+        failWaiters(PgBouncerErrors.PROTOCOL_VIOLATION, reason);
     }
 
     private static boolean expired(long elapsedNanos, long timeoutNanos) {
@@ -374,7 +523,7 @@ public final class Pool {
     private String recentLoginFailure() {
         String failure = loginFailure;
         if (failure != null
-                && System.nanoTime() - loginFailedAtNanos < settings.loginRetry().toNanos()) {
+                && System.nanoTime() - loginFailedAtNanos < settings().loginRetry().toNanos()) {
             return failure;
         }
         return null;
@@ -388,17 +537,33 @@ public final class Pool {
         }
     }
 
-    /** Opens a server on the given loop if the limits allow one more below {@code poolLimit}. */
+    /**
+     * Opens a server on the given loop if the limits in force allow one more below {@code poolLimit} and the pool is not
+     * paused. The pause is read after the count was raised: a PAUSE sets its flag before it reads the counts, so
+     * either it sees this server and waits for it, or this sees the pause and gives the slot back.
+     */
     private boolean openServer(int loopIndex, int poolLimit) {
-        ServerLimits.Outcome outcome = limits.tryAcquire(poolLimit);
+        if (removed) {
+            return false;
+        }
+        ServerGeneration current = generation.get();
+        PoolSettings settings = current.settings();
+        ServerLimits.Outcome outcome = limits.tryAcquire(poolLimit, settings.maxDbConnections(),
+                settings.maxUserConnections());
         starvedBySharedLimit = outcome == ServerLimits.Outcome.SHARED_LIMIT;
         if (outcome != ServerLimits.Outcome.ACQUIRED) {
             return false;
         }
-        connector.open(this, loopIndex);
+        if (pauses.paused(key.database())) {
+            limits.release();
+            pauses.serverGone();
+            return false;
+        }
+        connector.open(this, current, loopIndex);
         return true;
     }
 
+    /** Asks each loop with idle servers to match them with waiters; {@code currentLoop} does it at once (-1: none). */
     private void wakeLoopsWithIdleServers(int currentLoop) {
         for (int i = 0; i < loops.length; i++) {
             if (idleCounts.get(i) > 0) {
@@ -415,12 +580,12 @@ public final class Pool {
     /** Hands this loop's idle servers to waiting clients, oldest first. Runs on loop {@code loopIndex}. */
     private void matchWaiters(int loopIndex) {
         LoopPool loopPool = loopPools[loopIndex];
-        while (!loopPool.isEmpty()) {
+        while (!loopPool.isEmpty() && !pauses.paused(key.database())) {
             Waiter waiter = pollLiveWaiter();
             if (waiter == null) {
                 return;
             }
-            ServerConnection server = loopPool.pollIdle();
+            ServerConnection server = loopPool.pollIdle(settings().roundRobin());
             idleCounts.decrementAndGet(loopIndex);
             assign(server, waiter.client());
         }

@@ -9,54 +9,150 @@ import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
 import io.pgmux.config.UserEntry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
-/** Every pool, created on first use from the config: one per client-visible database and server user. */
+/**
+ * Every pool, created on first use from the config in force: one per client-visible database and server user.
+ * RELOAD and SET hand it each new config, which it applies to the running pools.
+ */
 public final class PoolRegistry {
+    private static final Logger LOG = Logger.getLogger(PoolRegistry.class.getName());
+    /** The settings that shape how pgmux talks TLS to servers: a change recycles every server, as in PgBouncer. */
+    private static final List<Setting> SERVER_TLS = List.of(Setting.SERVER_TLS_SSLMODE, Setting.SERVER_TLS_CA_FILE,
+            Setting.SERVER_TLS_CERT_FILE, Setting.SERVER_TLS_KEY_FILE, Setting.SERVER_TLS_PROTOCOLS,
+            Setting.SERVER_TLS_CIPHERS, Setting.SERVER_TLS13_CIPHERS);
+
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     /** Servers per database and per server user, over all pools: for max_db_connections, max_user_connections. */
     private final ConcurrentHashMap<String, AtomicInteger> databaseCounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> userCounts = new ConcurrentHashMap<>();
     private final EventLoop[] loops;
     private final ServerConnector connector;
+    /** The config pools are made from; replaced under this registry's lock, with every pool brought up to it. */
+    private volatile InForce inForce;
+    private final Pauses pauses = new Pauses();
 
-    public PoolRegistry(EventLoop[] loops, ServerConnector connector) {
+    /** A config with the auth_file read for it. */
+    private record InForce(PgBouncerConfig config, Map<String, Secret> authFile) {
+    }
+
+    public PoolRegistry(EventLoop[] loops, ServerConnector connector, PgBouncerConfig config,
+            Map<String, Secret> authFile) {
         this.loops = loops;
         this.connector = connector;
+        this.inForce = new InForce(config, authFile);
+    }
+
+    /** The pause state every pool obeys. */
+    public Pauses pauses() {
+        return pauses;
     }
 
     /**
-     * The pool for a client of {@code database} logged in as {@code user}. A database entry with a forced
+     * The pool for a client of {@code database} logged in as {@code user}, from the config in force; null when that
+     * config has no such database (RELOAD removed it while the client logged in). A database entry with a forced
      * {@code user=} gives every client the same pool.
+     *
+     * @param queriedSecret the secret auth_query found for the user, or null: the pool logs in to the server with it
+     *                      (the latest one wins, as in PgBouncer)
      */
-    public Pool poolFor(PgBouncerConfig config, Map<String, Secret> authFile, DatabaseEntry database, String user) {
-        return poolFor(config, authFile, database, user, null);
-    }
-
-    /**
-     * As {@link #poolFor(PgBouncerConfig, Map, DatabaseEntry, String)}, for a user whose secret auth_query found:
-     * the pool logs in to the server with that secret (the latest one wins, as in PgBouncer).
-     */
-    public Pool poolFor(PgBouncerConfig config, Map<String, Secret> authFile, DatabaseEntry database, String user,
-            Secret queriedSecret) {
-        String serverUser = database.user() != null ? database.user() : user;
-        PoolKey key = new PoolKey(database.name(), serverUser);
-        Pool pool = pools.computeIfAbsent(key, k -> {
-            PoolSettings settings = settingsFor(config, authFile, database, serverUser);
-            ServerLimits limits = new ServerLimits(
-                    databaseCounts.computeIfAbsent(database.name(), n -> new AtomicInteger()),
-                    settings.maxDbConnections(),
-                    userCounts.computeIfAbsent(serverUser, n -> new AtomicInteger()),
-                    settings.maxUserConnections());
-            return new Pool(k, settings, loops, connector, limits);
-        });
-        if (queriedSecret != null && database.user() == null && database.password() == null) {
+    public Pool poolFor(String database, String user, Secret queriedSecret) {
+        DatabaseEntry entry = inForce.config().database(database).orElse(null);
+        if (entry == null) {
+            return null;
+        }
+        Pool pool = pools.get(keyFor(entry, user));
+        if (pool == null) {
+            pool = create(database, user);
+            if (pool == null) {
+                return null;
+            }
+        }
+        entry = pool.settings().database();
+        if (queriedSecret != null && entry.user() == null && entry.password() == null) {
             pool.useCredentials(ServerCredentials.of(queriedSecret));
         }
         return pool;
+    }
+
+    /**
+     * Makes a pool under the lock {@link #reconfigure} holds, from the config in force then, so that no pool is made
+     * from a config already replaced. Runs once per pool, at a client's login, never on the data path.
+     */
+    private synchronized Pool create(String database, String user) {
+        InForce current = inForce;
+        DatabaseEntry entry = current.config().database(database).orElse(null);
+        if (entry == null) {
+            return null;
+        }
+        PoolKey key = keyFor(entry, user);
+        return pools.computeIfAbsent(key, k -> new Pool(k,
+                settingsFor(current.config(), current.authFile(), entry, k.user()), loops, connector,
+                new ServerLimits(databaseCounts.computeIfAbsent(k.database(), n -> new AtomicInteger()),
+                        userCounts.computeIfAbsent(k.user(), n -> new AtomicInteger())), pauses));
+    }
+
+    private static PoolKey keyFor(DatabaseEntry entry, String clientUser) {
+        return new PoolKey(entry.name(), entry.user() != null ? entry.user() : clientUser);
+    }
+
+    /**
+     * Puts a new config in force (RELOAD, SET) and applies it to every running pool, as PgBouncer's reload does:
+     * <ul>
+     *   <li>sizes, limits, pool modes and timeouts reach the pools' clients and servers at once;</li>
+     *   <li>a pool whose server address, login or startup values changed (or every pool, when the server TLS
+     *       settings changed) gets a new server generation: its servers close as each is released;</li>
+     *   <li>a pool of a database that left {@code [databases]} is removed and returned, for its clients to be
+     *       dropped. A database that came from the {@code *} fallback is kept while it still resolves, and kept
+     *       with its old entry when the fallback is gone, as PgBouncer keeps its auto-databases.</li>
+     * </ul>
+     *
+     * @return the pools removed
+     */
+    public synchronized List<Pool> reconfigure(PgBouncerConfig config, Map<String, Secret> authFile) {
+        PgBouncerConfig previous = inForce.config();
+        inForce = new InForce(config, authFile);
+        boolean serverTlsChanged = SERVER_TLS.stream()
+                .anyMatch(s -> !previous.settings().raw(s).equals(config.settings().raw(s)));
+        List<Pool> removed = new ArrayList<>();
+        for (Pool pool : pools.values()) {
+            String name = pool.key().database();
+            if (previous.databases().containsKey(name) && !config.databases().containsKey(name)) {
+                LOG.warning("dropping database '" + name + "' as it does not exist anymore");
+                pools.remove(pool.key(), pool);
+                pool.remove();
+                removed.add(pool);
+                continue;
+            }
+            PoolSettings running = pool.settings();
+            DatabaseEntry entry = entryFor(pool, config.database(name).orElse(running.database()));
+            PoolSettings next = settingsFor(config, authFile, entry, pool.key().user());
+            boolean newServers = serverTlsChanged || !running.database().sameServer(entry);
+            if (newServers) {
+                LOG.info("S: " + pool.key() + " " + Pool.CONFIGURATION_CHANGED + ": servers close as released");
+            }
+            pool.reconfigure(next, newServers);
+        }
+        return removed;
+    }
+
+    /**
+     * The entry a running pool takes from its database's new one: the same, unless the database now forces a user
+     * other than the one the pool logs in as; that pool keeps its own user (and password) for the clients it still
+     * has, and new clients go to the forced user's pool.
+     */
+    private static DatabaseEntry entryFor(Pool pool, DatabaseEntry entry) {
+        if (entry.user() == null || entry.user().equals(pool.key().user())) {
+            return entry;
+        }
+        DatabaseEntry running = pool.settings().database();
+        return entry.withForcedUser(running.user(), running.password());
     }
 
     public Collection<Pool> pools() {

@@ -6,26 +6,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The counts that bound how many servers may be open: this pool's, its database's (max_db_connections) and its
  * server user's (max_user_connections). A server is opened only after every count was raised below its limit by a
  * CAS, so no limit is ever passed, even for an instant; the counts are lowered once when the server is gone.
+ *
+ * <p>The limits are given with each acquire, read from the pool's settings in force, so RELOAD and SET change them
+ * without touching the counts: a lowered limit only stops new servers until enough of the open ones are gone.
  */
 final class ServerLimits {
     private final AtomicInteger pool = new AtomicInteger();
     private final AtomicInteger database;
     private final AtomicInteger user;
-    private final int databaseLimit;
-    private final int userLimit;
 
-    ServerLimits(AtomicInteger database, int databaseLimit, AtomicInteger user, int userLimit) {
+    ServerLimits(AtomicInteger database, AtomicInteger user) {
         this.database = database;
-        this.databaseLimit = databaseLimit;
         this.user = user;
-        this.userLimit = userLimit;
     }
 
     /** What stopped an acquire. */
     enum Outcome { ACQUIRED, POOL_FULL, SHARED_LIMIT }
 
-    /** Takes one server slot if the pool has fewer than {@code poolLimit} and the shared limits allow. */
-    Outcome tryAcquire(int poolLimit) {
+    /**
+     * Takes one server slot if the pool has fewer than {@code poolLimit} servers and the database and the user fewer
+     * than theirs (0: no limit).
+     */
+    Outcome tryAcquire(int poolLimit, int databaseLimit, int userLimit) {
         if (!incrementBelow(pool, poolLimit)) {
             return Outcome.POOL_FULL;
         }

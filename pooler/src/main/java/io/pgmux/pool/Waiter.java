@@ -29,6 +29,11 @@ public final class Waiter {
         return sinceNanos;
     }
 
+    /** Still waiting: neither served nor cancelled. */
+    boolean waiting() {
+        return state.get() == WAITING;
+    }
+
     /** Claims this waiter for a server; false if it was cancelled or already served. */
     boolean take() {
         return state.compareAndSet(WAITING, TAKEN);

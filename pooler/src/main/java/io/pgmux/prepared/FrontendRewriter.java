@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.pgmux.protocol.MessageScanner;
 import io.pgmux.protocol.MessageType;
 import io.pgmux.protocol.ProtocolException;
+import io.pgmux.stats.LoopStats;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -23,7 +24,8 @@ public final class FrontendRewriter {
 
     private final StatementCache cache;
     private final MessageScanner scanner;
-    private final PreparedStatementEvents counters;
+    /** The client's pool's statistics on this loop: client and server parses, binds. */
+    private final LoopStats counters;
     private final ClientStatements names;
     private final HeldHeader held = new HeldHeader();
 
@@ -56,7 +58,7 @@ public final class FrontendRewriter {
      * @param scanner the client's scanner, whose listener hands Parse, Bind, Describe and Close headers to
      *                {@link #onHeader} while {@link #tracking()}
      */
-    public FrontendRewriter(StatementCache cache, MessageScanner scanner, PreparedStatementEvents counters) {
+    public FrontendRewriter(StatementCache cache, MessageScanner scanner, LoopStats counters) {
         this.cache = cache;
         this.scanner = scanner;
         this.counters = counters;

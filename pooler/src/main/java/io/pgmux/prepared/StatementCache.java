@@ -2,28 +2,20 @@ package io.pgmux.prepared;
 
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Setting;
-import io.pgmux.pool.PoolKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The statements of all clients, one per distinct text, shared by every event loop. Lookups are lock-free; a text
  * seen for the first time is inserted once. A statement leaves when its last client and its last server let go.
- * Also holds the per-pool, per-loop {@link PreparedCounters}.
  */
 public final class StatementCache {
     private final ConcurrentHashMap<Statement.Key, Statement> statements = new ConcurrentHashMap<>();
     private final AtomicLong lastId = new AtomicLong();
-    private final ConcurrentHashMap<PoolKey, PreparedCounters[]> counters = new ConcurrentHashMap<>();
-    private final int loopCount;
     /** max_prepared_statements of the config last asked about, parsed once per config. */
     private volatile Limit limit = new Limit(null, 0);
 
     private record Limit(PgBouncerConfig config, int value) {
-    }
-
-    public StatementCache(int loopCount) {
-        this.loopCount = loopCount;
     }
 
     /** max_prepared_statements in {@code config}: the size of each server's LRU, 0 when tracking is off. */
@@ -66,16 +58,5 @@ public final class StatementCache {
     /** Distinct statements held now. */
     public int size() {
         return statements.size();
-    }
-
-    /** The counters of a pool on one loop; use them only on that loop. */
-    public PreparedCounters counters(PoolKey pool, int loopIndex) {
-        return counters.computeIfAbsent(pool, k -> {
-            PreparedCounters[] perLoop = new PreparedCounters[loopCount];
-            for (int i = 0; i < loopCount; i++) {
-                perLoop[i] = new PreparedCounters();
-            }
-            return perLoop;
-        })[loopIndex];
     }
 }

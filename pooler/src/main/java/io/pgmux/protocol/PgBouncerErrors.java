@@ -28,6 +28,12 @@ public final class PgBouncerErrors {
     /** A client dropped by the admin command KILL_CLIENT. */
     public static final String ADMIN_FORCED_DISCONNECT = "admin forced disconnect";
     public static final String SHUTTING_DOWN = "pooler is shutting down";
+    /** A client that would wait for a server during SHUTDOWN WAIT_FOR_SERVERS (or SIGINT). */
+    public static final String SERVER_SHUTTING_DOWN = "server shutting down";
+    /** A client or server dropped by the admin command KILL, or whose database RELOAD removed. */
+    public static final String DATABASE_REMOVED = "database removed";
+    /** A connection that did not flush its buffers within suspend_timeout after SUSPEND. */
+    public static final String SUSPEND_TIMEOUT = "suspend_timeout";
     public static final String CONNECT_FAILED = "connect failed";
     public static final String SERVER_CONNECTION_CLOSED = "server conn crashed?";
     public static final String CLIENT_LOGIN_TIMEOUT = "client_login_timeout";

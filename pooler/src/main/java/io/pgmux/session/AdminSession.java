@@ -29,6 +29,9 @@ import java.util.logging.Logger;
 public final class AdminSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(AdminSession.class.getName());
 
+    /** Told to the handlers after this one when the client sends Terminate (log_disconnections' reason). */
+    static final Object CLOSE_REQUESTED = new Object();
+
     private final AdminConsole console;
     private final boolean isAdmin;
     /** Messages read while a command runs; touched only on the channel's loop. */
@@ -68,6 +71,7 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
                 case MessageType.QUERY -> onQuery(ctx, message.body());
                 case MessageType.TERMINATE -> {
                     busy = true;
+                    ctx.fireUserEventTriggered(CLOSE_REQUESTED);
                     ctx.close();
                 }
                 case MessageType.PARSE, MessageType.BIND, MessageType.EXECUTE ->

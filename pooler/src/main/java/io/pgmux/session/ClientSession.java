@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConnectionKind;
@@ -22,6 +23,7 @@ import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Secret;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolSettings;
 import io.pgmux.pool.Waiter;
@@ -36,6 +38,7 @@ import io.pgmux.protocol.PgMessages;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.protocol.TypedFrameDecoder;
+import io.pgmux.stats.LoopStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -59,6 +62,8 @@ import java.util.logging.Logger;
 public final class ClientSession extends ChannelInboundHandlerAdapter
         implements MessageScanner.Listener, ResponseSink {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    /** PgBouncer's log_disconnections reason for a client that sent Terminate. */
+    private static final String CLOSE_REQUEST = "client close request";
 
     private final Engine engine;
     private final MessageScanner scanner = new MessageScanner(this);
@@ -111,6 +116,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
      * the start of the transaction, explicit or not, as PgBouncer counts it for transaction_timeout.
      */
     private long transactionStartNanos;
+    /** This client's pool's statistics on this client's loop; set at login. */
+    private LoopStats stats;
+    /**
+     * When the query in flight began (PgBouncer's query_start), 0 when none: the client's first data after its last
+     * request was answered, so a client that has to wait for a server waits within its query.
+     */
+    private long queryStartNanos;
+    /** When the open transaction's first query began (PgBouncer's xact_start), 0 when none is open. */
+    private long xactStartNanos;
+    /** How long this client waited for the server it is being given; counted when the two are linked. */
+    private long waitedNanos;
+    /** Why this client is closing has been logged (or needs no line): channelInactive adds none. */
+    private boolean closeLogged;
     /** The client sent a message type that is not allowed after login. */
     private boolean unknownPacket;
     /** The client was sent its FATAL error and is being closed; nothing it sends is processed any more. */
@@ -164,16 +182,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             case WAITING -> io.pgmux.admin.view.ClientState.WAITING;
             default -> s != null ? io.pgmux.admin.view.ClientState.ACTIVE : io.pgmux.admin.view.ClientState.IDLE;
         };
+        long waitUs = queryStartNanos != 0 ? (System.nanoTime() - queryStartNanos) / 1000 : 0;
         return Snapshots.of(shown, id, user, adminLogin ? adminDatabase : databaseName, channel, connectTime,
-                lastActivityNanos, s == null ? null : s.id(), 0, tls, parameters.get("application_name"),
+                lastActivityNanos, waitUs, false, s == null ? null : s.id(), 0, tls, parameters.get("application_name"),
                 prepared == null ? 0 : prepared.count());
     }
 
-    /** KILL_CLIENT: drops this client and its server with PgBouncer's reason; call on its loop. */
-    void kill() {
+    /**
+     * Drops this client and its server, telling the client why (KILL_CLIENT, KILL, a database removed by RELOAD); a
+     * statement still running is cancelled first. Call on its loop.
+     */
+    void kill(String reason) {
         ServerConnection s = server;
-        dropWithServer(PgBouncerErrors.ADMIN_FORCED_DISCONNECT,
+        dropWithServer(reason,
                 s != null && serverReady && s.readyForQueryCount() - serverReadyBaseline < requestsSent);
+    }
+
+    /** True for an admin console client (logged in or logging in); the pool is null for these. */
+    boolean admin() {
+        return adminLogin;
+    }
+
+    /** The pool this client was given after its login, or null before (and for admin console clients). */
+    Pool pool() {
+        return pool;
     }
 
     public int peerUid() {
@@ -263,6 +295,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** An admin console client said goodbye with Terminate. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == AdminSession.CLOSE_REQUESTED) {
+            logClosing(CLOSE_REQUEST);
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ClientState previous = state;
@@ -288,8 +330,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             server = null;
             s.unlink(serverReady && isServerClean(s));
         }
-        if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine("C: " + describe() + " closed (was " + previous + ")");
+        if (!closeLogged && previous != ClientState.LOGIN) {
+            // As PgBouncer, a client gone during its login (psql asking for a password, a probe) gets no line.
+            engine.connectionLog().closing(logPrefix(), "client unexpected eof", ageNanos());
         }
     }
 
@@ -297,12 +340,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof ProtocolException) {
-            LOG.info("C: " + describe() + " closing because: " + root.getMessage());
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, root.getMessage());
         } else {
             // A peer resetting its socket is routine; anything else is a bug worth seeing in the log.
             LOG.log(root instanceof java.io.IOException ? Level.FINE : Level.WARNING,
-                    "C: " + describe() + " connection error", root);
+                    logPrefix() + " connection error", root);
             ctx.close();
         }
     }
@@ -365,11 +407,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SSL_REQUIRED);
             return;
         }
-        if (engine.shuttingDown()) {
+        if (engine.shutdownMode() == ShutdownMode.IMMEDIATE) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
             return;
         }
         PgBouncerConfig config = engine.config();
+        engine.connectionLog().loginAttempt(logPrefix(), databaseName, user, TlsDescription.of(channel));
         if (adminLogin) {
             startAdminAuth();
             return;
@@ -387,6 +430,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     /** The admin database: user pgbouncer over the Unix socket as pgmux's own OS user needs no password. */
     private void startAdminAuth() {
         if (!tcp && peerUid >= 0 && peerUid == OsUsers.currentUid() && AdminConsole.UNIX_ADMIN_USER.equals(user)) {
+            engine.connectionLog().unixAdminAccess(logPrefix());
             unixAdmin = true;
             onAuthenticated();
             return;
@@ -477,14 +521,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         String dbName = database.authDbname() != null ? database.authDbname()
                 : blankToNull(config.settings().string(Setting.AUTH_DBNAME));
         DatabaseEntry authDatabase = dbName == null ? database : config.database(dbName).orElse(null);
-        if (authDatabase == null) {
-            LOG.warning("authentication database \"" + dbName + "\" is not configured");
+        Pool authPool = authDatabase == null ? null : engine.pools().poolFor(authDatabase.name(), authUser, null);
+        if (authPool == null) {
+            LOG.warning("authentication database \"" + (dbName != null ? dbName : databaseName)
+                    + "\" is not configured");
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.CONFIG_ERROR);
             return;
         }
         authQuery = database.authQuery() != null ? database.authQuery()
                 : config.settings().string(Setting.AUTH_QUERY);
-        Pool authPool = engine.pools().poolFor(config, engine.authFile(), authDatabase, authUser);
         channel.config().setAutoRead(false);
         Waiter w = authPool.checkout(this);
         if (authQuery != null && state != ClientState.CLOSED) {
@@ -501,7 +546,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         channel.config().setAutoRead(true);
         if (error != null) {
-            LOG.warning("C: " + describe() + " auth_query failed: " + error);
+            LOG.warning(logPrefix() + " auth_query failed: " + error);
         }
         // No row, a NULL secret (expired or NOLOGIN under the default query) or an error: the same exchange as
         // for any unknown user, failing like a wrong password.
@@ -639,6 +684,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         if (database == null) {
+            engine.connectionLog().loginFailed(logPrefix(), databaseName, user);
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
             return;
         }
@@ -647,15 +693,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.databaseDisabled(databaseName));
             return;
         }
+        // A waiting SHUTDOWN keeps the Unix socket open for the admin console only.
+        if (engine.shuttingDown()) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.SHUTTING_DOWN);
+            return;
+        }
+        // Null when a RELOAD removed the database while this client logged in.
+        pool = engine.pools().poolFor(database.name(), user, queriedSecret);
+        if (pool == null) {
+            fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.noSuchDatabase(databaseName));
+            return;
+        }
         ByteBuf ok = channel.alloc().buffer(9);
         PgMessages.authentication(ok, MessageType.AUTH_OK);
         channel.write(ok, channel.voidPromise());
-        pool = engine.pools().poolFor(engine.config(), engine.authFile(), database, user, queriedSecret);
+        stats = pool.stats().loop(loopIndex);
         pool.clientCount().incrementAndGet();
         holdsPoolSlot = true;
         if (pool.settings().poolMode() != PoolMode.SESSION) {
-            prepared = new FrontendRewriter(engine.preparedStatements(), scanner,
-                    engine.preparedStatements().counters(pool.key(), loopIndex));
+            prepared = new FrontendRewriter(engine.preparedStatements(), scanner, stats);
         }
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
@@ -725,6 +781,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private void requestServer() {
         if (state == ClientState.ACTIVE) {
             state = ClientState.WAITING;
+            if (queryStartNanos == 0) {
+                // Data from an idle client begins a query before it has a server, as in PgBouncer.
+                queryStartNanos = lastActivityNanos;
+            }
         }
         channel.config().setAutoRead(false);
         Waiter w = pool.checkout(this);
@@ -735,6 +795,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     /** The pool handed this client a server. Runs on the client's loop. */
     public void onServerAssigned(ServerConnection assigned) {
+        // Only a client that was queued has waited; one served at once reads no clock.
+        waitedNanos = waiter != null ? System.nanoTime() - waiter.sinceNanos() : 0;
         waiter = null;
         if (state == ClientState.CLOSED) {
             assigned.unlink(true);
@@ -743,6 +805,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (authQuery != null) {
             String sql = authQuery;
             authQuery = null;
+            assigned.pool().stats().loop(loopIndex).assigned(waitedNanos);
             assigned.runLookup(sql, user, () -> onAuthQueryDone(assigned));
             return;
         }
@@ -769,6 +832,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         server = assigned;
+        stats.assigned(waitedNanos);
         serverReady = false;
         requestsSent = 0;
         serverReadyBaseline = assigned.readyForQueryCount();
@@ -854,6 +918,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             // A client leaving without a server needs none.
             buf.release();
             terminating = true;
+            logClosing(CLOSE_REQUEST);
             channel.close();
             return;
         }
@@ -872,6 +937,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     private void relayToServer(ByteBuf buf) {
         ServerConnection s = server;
+        int bytes = buf.readableBytes();
         if (prepared != null && prepared.tracking()) {
             boolean stopped;
             try {
@@ -881,6 +947,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 return;
             }
             dirtyToServer = true;
+            stats.clientBytes(bytes);
             if (stopped) {
                 stopRelaying();
             } else if (!s.channel().isWritable()) {
@@ -902,6 +969,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 unsynced = true;
             }
             if (stop > buf.readerIndex()) {
+                stats.clientBytes(stop - buf.readerIndex());
                 s.channel().write(buf.retainedSlice(buf.readerIndex(), stop - buf.readerIndex()),
                         s.channel().voidPromise());
                 dirtyToServer = true;
@@ -910,6 +978,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             stopRelaying();
             return;
         }
+        stats.clientBytes(bytes);
         s.channel().write(buf, s.channel().voidPromise());
         dirtyToServer = true;
         if (!s.channel().isWritable()) {
@@ -925,6 +994,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (unknownPacket) {
             fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.UNKNOWN_PACKET);
         } else {
+            logClosing(CLOSE_REQUEST);
             channel.close();
         }
     }
@@ -969,10 +1039,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             if (transactionStartNanos == 0) {
                 transactionStartNanos = requestStartNanos;
             }
+            startQuery();
         }
         requestsSent++;
         if (prepared != null && prepared.tracking()) {
             prepared.requestSent();
+        }
+    }
+
+    /** Nothing was in flight: a query begins, and a transaction with it unless one is open (PgBouncer's stats). */
+    private void startQuery() {
+        if (queryStartNanos == 0) {
+            queryStartNanos = requestStartNanos;
+        }
+        boolean newTransaction = xactStartNanos == 0;
+        if (newTransaction) {
+            xactStartNanos = queryStartNanos;
+        }
+        stats.queryStarted(newTransaction);
+    }
+
+    /** Every request was answered: the query ends, and the transaction with it when the server is idle. */
+    private void endQuery(long nowNanos, boolean idle) {
+        stats.queryDone(nowNanos - queryStartNanos);
+        queryStartNanos = 0;
+        if (idle && xactStartNanos != 0) {
+            stats.transactionDone(nowNanos - xactStartNanos);
+            xactStartNanos = 0;
         }
     }
 
@@ -1018,7 +1111,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (s != server) {
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        if (queryStartNanos != 0 && s.readyForQueryCount() - serverReadyBaseline == requestsSent) {
+            endQuery(now, s.txStatus() == MessageType.TX_IDLE);
+        }
         PoolMode mode = pool.settings().poolMode();
         if (s.txStatus() != MessageType.TX_IDLE) {
             if (mode == PoolMode.STATEMENT) {
@@ -1097,14 +1194,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     // ---- errors ----
 
-    /** Sends a FATAL error with PgBouncer's text and closes this client only. */
+    /** Sends a FATAL error with PgBouncer's text and closes this client only; once: a failed client gets no more. */
     void fail(String sqlState, String message) {
+        if (failed) {
+            return;
+        }
         failed = true;
         if (state == ClientState.CLOSED || !channel.isActive()) {
             channel.close();
             return;
         }
-        LOG.info("C: " + describe() + " closing because: " + message);
+        logClosing(message);
+        engine.connectionLog().poolerError(logPrefix(), message);
         channel.config().setAutoRead(false);
         channel.writeAndFlush(PgMessages.fatal(channel.alloc(), sqlState, message))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -1129,8 +1230,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
     }
 
-    private String describe() {
-        return (databaseName != null ? databaseName : "?") + "/" + (user != null ? user : "?") + "@"
-                + channel.remoteAddress();
+    /** log_disconnections' line, once per client. */
+    private void logClosing(String reason) {
+        if (!closeLogged) {
+            closeLogged = true;
+            engine.connectionLog().closing(logPrefix(), reason, ageNanos());
+        }
+    }
+
+    private long ageNanos() {
+        return Duration.between(connectTime, Instant.now()).toNanos();
+    }
+
+    private String logPrefix() {
+        return ConnectionLog.prefix('C', id, databaseName, user, channel.remoteAddress());
     }
 }

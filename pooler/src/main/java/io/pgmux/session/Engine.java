@@ -2,11 +2,13 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.auth.PlainScramVerifiers;
 import io.pgmux.auth.ScramKeyCache;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.prepared.StatementCache;
 import io.pgmux.tls.TlsState;
@@ -36,13 +38,16 @@ public final class Engine {
     private final CancelSender cancelSender;
     private final ScramKeyCache scramKeys;
     private final TlsState tls;
+    private final ConnectionLog connectionLog;
     private volatile PlainScramVerifiers plainVerifiers;
     private volatile PgBouncerConfig config;
     private volatile Map<String, Secret> authFile;
     private volatile TrackedParameters tracked;
     private volatile AuthRules authRules = AuthRules.NONE;
-    private volatile boolean shuttingDown;
+    /** Null while running; else how SHUTDOWN (or a signal) asked pgmux to stop. */
+    private volatile ShutdownMode shutdownMode;
     private volatile AdminConsole adminConsole;
+    private volatile ListenerControl listeners;
     /** The clients' named prepared statements, shared by every loop. */
     private final StatementCache preparedStatements;
     /** Databases closed to new clients by DISABLE. */
@@ -56,8 +61,9 @@ public final class Engine {
     }
 
     public Engine(EventLoop[] loops, PoolRegistry pools, CancelSender cancelSender, ScramKeyCache scramKeys,
-            TlsState tls, PgBouncerConfig config, Map<String, Secret> authFile) {
+            TlsState tls, ConnectionLog connectionLog, PgBouncerConfig config, Map<String, Secret> authFile) {
         this.scramKeys = scramKeys;
+        this.connectionLog = connectionLog;
         this.tls = tls;
         this.loops = loops;
         for (int i = 0; i < loops.length; i++) {
@@ -66,7 +72,7 @@ public final class Engine {
         }
         this.pools = pools;
         this.cancelSender = cancelSender;
-        this.preparedStatements = new StatementCache(loops.length);
+        this.preparedStatements = new StatementCache();
         update(config, authFile);
     }
 
@@ -76,6 +82,12 @@ public final class Engine {
         this.authFile = newAuthFile;
         this.tracked = new TrackedParameters(newConfig.settings().list(Setting.TRACK_EXTRA_PARAMETERS));
         this.plainVerifiers = new PlainScramVerifiers(newConfig.settings().integer(Setting.SCRAM_ITERATIONS));
+        connectionLog.apply(newConfig.settings());
+    }
+
+    /** The log_connections, log_disconnections and log_pooler_errors lines, as the config has them now. */
+    public ConnectionLog connectionLog() {
+        return connectionLog;
     }
 
     public PgBouncerConfig config() {
@@ -166,11 +178,28 @@ public final class Engine {
         return disabledDatabases;
     }
 
-    public boolean shuttingDown() {
-        return shuttingDown;
+    /** The bound listeners; set once at start, after the admin console. */
+    public ListenerControl listeners() {
+        return listeners;
     }
 
-    public void shutdown() {
-        shuttingDown = true;
+    public void useListeners(ListenerControl bound) {
+        this.listeners = bound;
+    }
+
+    public boolean shuttingDown() {
+        return shutdownMode != null;
+    }
+
+    /** How pgmux is stopping, or null while it runs. */
+    public ShutdownMode shutdownMode() {
+        return shutdownMode;
+    }
+
+    /** pgmux stops in this mode; IMMEDIATE is final. */
+    public void shutdown(ShutdownMode mode) {
+        if (shutdownMode != ShutdownMode.IMMEDIATE) {
+            shutdownMode = mode;
+        }
     }
 }

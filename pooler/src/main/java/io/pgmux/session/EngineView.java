@@ -1,12 +1,14 @@
 package io.pgmux.session;
 
-import io.netty.channel.EventLoop;
 import io.pgmux.admin.view.ClientState;
 import io.pgmux.admin.view.ConfigEntry;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.admin.view.DatabaseSnapshot;
 import io.pgmux.admin.view.DnsHostSnapshot;
 import io.pgmux.admin.view.DnsZoneSnapshot;
+import io.pgmux.admin.view.DatabaseStats;
+import io.pgmux.admin.view.LatencyPercentiles;
+import io.pgmux.admin.view.LatencySnapshot;
 import io.pgmux.admin.view.ListsSnapshot;
 import io.pgmux.admin.view.MemSnapshot;
 import io.pgmux.admin.view.PeerPoolSnapshot;
@@ -26,6 +28,8 @@ import io.pgmux.config.Setting;
 import io.pgmux.config.Settings;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolKey;
+import io.pgmux.stats.LatencyHistograms;
+import io.pgmux.stats.StatsAverages;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -35,23 +39,28 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntFunction;
 
 /**
- * The admin console's view of a running engine. Connections are read by a task on each event loop (each loop's
- * own clients and servers) and the loops' answers combined as they arrive, so no loop waits for another; the
- * figures pgmux does not track yet (statistics, wait times, socket buffers) are zero.
+ * The admin console's view of a running engine. Connections and statistics are read by a task on each event loop
+ * (each loop's own clients, servers and counters) and the loops' answers combined as they arrive, so no loop waits
+ * for another; the figures pgmux does not track (socket buffers) are zero.
  */
 public final class EngineView implements PoolerView {
     private static final PoolKey ADMIN_POOL = new PoolKey(PgBouncerConfig.ADMIN_DATABASE,
             AdminConsole.UNIX_ADMIN_USER);
 
     private final Engine engine;
+    private final StatsSampler sampler;
+    private final StatsTicker ticker;
 
-    public EngineView(Engine engine) {
+    public EngineView(Engine engine, StatsSampler sampler, StatsTicker ticker) {
         this.engine = engine;
+        this.sampler = sampler;
+        this.ticker = ticker;
     }
 
     @Override
@@ -66,6 +75,10 @@ public final class EngineView implements PoolerView {
                 Counts n = counts.get(poolOf(c));
                 if (n != null) {
                     n.clients.merge(c.state(), 1, Integer::sum);
+                    if (c.state() == ClientState.WAITING) {
+                        // PgBouncer shows the wait of the first waiting client, which is the longest.
+                        n.maxWaitUs = Math.max(n.maxWaitUs, c.waitUs());
+                    }
                 }
             }
             for (ConnectionSnapshot<ServerState> s : servers) {
@@ -76,7 +89,7 @@ public final class EngineView implements PoolerView {
             }
             List<PoolSnapshot> rows = new ArrayList<>();
             counts.forEach((key, n) -> rows.add(new PoolSnapshot(key.database(), key.user(),
-                    new StateCounts(n.clients, n.servers), 0, n.mode, null)));
+                    new StateCounts(n.clients, n.servers), n.maxWaitUs, n.mode, null)));
             return rows;
         });
     }
@@ -91,6 +104,7 @@ public final class EngineView implements PoolerView {
         final Map<ClientState, Integer> clients = new EnumMap<>(ClientState.class);
         final Map<ServerState, Integer> servers = new EnumMap<>(ServerState.class);
         final PoolMode mode;
+        long maxWaitUs;
 
         Counts(PoolMode mode) {
             this.mode = mode;
@@ -145,29 +159,10 @@ public final class EngineView implements PoolerView {
         return sorted;
     }
 
-    /** Runs {@code task} on every loop with the loop's index; completes with the answers in loop order. */
     private <T> CompletableFuture<List<T>> onEveryLoop(IntFunction<List<T>> task) {
-        EventLoop[] loops = engine.loops();
-        List<CompletableFuture<List<T>>> parts = new ArrayList<>(loops.length);
-        for (int i = 0; i < loops.length; i++) {
-            int index = i;
-            CompletableFuture<List<T>> part = new CompletableFuture<>();
-            try {
-                loops[i].execute(() -> {
-                    try {
-                        part.complete(task.apply(index));
-                    } catch (RuntimeException e) {
-                        part.completeExceptionally(e);
-                    }
-                });
-            } catch (RuntimeException e) {
-                part.completeExceptionally(e);
-            }
-            parts.add(part);
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+        return LoopTasks.onEveryLoop(engine.loops(), task).thenApply(parts -> {
             List<T> all = new ArrayList<>();
-            parts.forEach(p -> all.addAll(p.join()));
+            parts.forEach(all::addAll);
             return all;
         });
     }
@@ -198,7 +193,8 @@ public final class EngineView implements PoolerView {
                         d.poolMode() == null ? null : PoolMode.valueOf(d.poolMode().name()), null,
                         orDefault(d.maxDbConnections(), settings.integer(Setting.MAX_DB_CONNECTIONS)), serversNow,
                         orDefault(d.maxDbClientConnections(), settings.integer(Setting.MAX_DB_CLIENT_CONNECTIONS)),
-                        clientsNow, false, engine.disabledDatabases().contains(name)));
+                        clientsNow, engine.pools().pauses().databasePaused(name),
+                        engine.disabledDatabases().contains(name)));
             }
             int adminClients = (int) clients.stream()
                     .filter(c -> PgBouncerConfig.ADMIN_DATABASE.equals(c.database())).count();
@@ -252,12 +248,52 @@ public final class EngineView implements PoolerView {
         return CompletableFuture.completedFuture(rows);
     }
 
-    /** pgmux keeps no query or byte counters yet: every figure is zero. */
+    /**
+     * PgBouncer's figures per database (its pools summed, the admin database's always 0), in name order: totals as
+     * they are now, and averages as stats.c computes them, from the totals at the older of the last two
+     * stats_period ticks until now.
+     */
     @Override
     public CompletionStage<StatsSnapshot> stats() {
-        return databases().thenApply(dbs -> new StatsSnapshot(dbs.stream()
-                .map(d -> new io.pgmux.admin.view.DatabaseStats(d.name(), StatCounters.ZERO, StatCounters.ZERO))
-                .toList(), StatCounters.ZERO, StatCounters.ZERO));
+        return sampler.sample(false).thenApply(samples -> {
+            StatsWindow window = ticker.window();
+            long micros = (System.nanoTime() - window.olderNanos()) / 1000;
+            Map<String, StatCounters> current = new TreeMap<>();
+            Map<String, StatCounters> older = new TreeMap<>();
+            current.put(PgBouncerConfig.ADMIN_DATABASE, StatCounters.ZERO);
+            older.put(PgBouncerConfig.ADMIN_DATABASE, StatCounters.ZERO);
+            for (StatsSampler.PoolSample sample : samples.values()) {
+                String db = sample.pool().key().database();
+                current.merge(db, sample.counters(), StatCounters::plus);
+                older.merge(db, window.olderOf(sample.pool()), StatCounters::plus);
+            }
+            List<DatabaseStats> rows = new ArrayList<>();
+            StatCounters allCurrent = StatCounters.ZERO;
+            StatCounters allOlder = StatCounters.ZERO;
+            for (Map.Entry<String, StatCounters> e : current.entrySet()) {
+                StatCounters before = older.get(e.getKey());
+                rows.add(new DatabaseStats(e.getKey(), e.getValue(), StatsAverages.of(e.getValue(), before, micros)));
+                allCurrent = allCurrent.plus(e.getValue());
+                allOlder = allOlder.plus(before);
+            }
+            return new StatsSnapshot(rows, allCurrent, StatsAverages.of(allCurrent, allOlder, micros));
+        });
+    }
+
+    /** Every pool's latencies over the last completed stats_period (0 for a pool made since). */
+    @Override
+    public CompletionStage<List<LatencySnapshot>> latency() {
+        Map<Pool, LatencyHistograms> period = ticker.window().lastPeriod();
+        List<LatencySnapshot> rows = new ArrayList<>();
+        for (Pool pool : sortedPools()) {
+            LatencyHistograms h = period.get(pool);
+            rows.add(h == null ? new LatencySnapshot(pool.key().database(), pool.key().user(),
+                    LatencyPercentiles.ZERO, LatencyPercentiles.ZERO, LatencyPercentiles.ZERO)
+                    : new LatencySnapshot(pool.key().database(), pool.key().user(),
+                    LatencyHistograms.percentiles(h.query()), LatencyHistograms.percentiles(h.xact()),
+                    LatencyHistograms.percentiles(h.waitTime())));
+        }
+        return CompletableFuture.completedFuture(rows);
     }
 
     @Override
@@ -312,7 +348,12 @@ public final class EngineView implements PoolerView {
 
     @Override
     public CompletionStage<PoolerState> state() {
-        return CompletableFuture.completedFuture(PoolerState.ACTIVE);
+        PoolerState state = switch (engine.pools().pauses().mode()) {
+            case NONE -> PoolerState.ACTIVE;
+            case PAUSE -> PoolerState.PAUSED;
+            case SUSPEND -> PoolerState.SUSPENDED;
+        };
+        return CompletableFuture.completedFuture(state);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgmux.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.pool.Pauses;
 import io.pgmux.pool.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,10 @@ public final class Janitor implements AutoCloseable {
     }
 
     private static void runSafely(Engine engine, int loopIndex) {
+        if (engine.pools().pauses().mode() == Pauses.Mode.SUSPEND) {
+            // As PgBouncer: no timeout fires on a connection that SUSPEND stopped.
+            return;
+        }
         try {
             long now = System.nanoTime();
             for (ClientSession client : new ArrayList<>(engine.loopClients(loopIndex))) {

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgmux.admin.view.ConnectionSnapshot;
 import io.pgmux.config.PoolMode;
+import io.pgmux.log.ConnectionLog;
 import io.pgmux.pool.Pool;
 import io.pgmux.prepared.ResponseRelay;
 import io.pgmux.prepared.StatementCache;
@@ -45,6 +46,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private final Pool pool;
     private final int loopIndex;
+    /** The pool's server generation this server was opened in: an older one than the pool's is close-needed. */
+    private final int generation;
+    private final ConnectionLog connectionLog;
     private final MessageScanner scanner = new MessageScanner(this);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final long createdNanos = System.nanoTime();
@@ -73,17 +77,18 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private boolean lookingUp;
     private List<String> internalRow;
     private boolean closing;
-    /** Set by RECONNECT (or a RELOAD that changes the server's settings): close when released. */
-    private volatile boolean closeNeeded;
     /** This server's named prepared statements, created when a pool that tracks them first links it. */
     private ResponseRelay prepared;
     /** Bytes read on this server's loop and queued for the client's loop (added here, taken there). */
     private final AtomicInteger handedOverBytes = new AtomicInteger();
 
-    public ServerConnection(Pool pool, int loopIndex, ServerLogin login) {
+    public ServerConnection(Pool pool, int loopIndex, int generation, ServerLogin login,
+            ConnectionLog connectionLog) {
         this.pool = pool;
         this.loopIndex = loopIndex;
+        this.generation = generation;
         this.login = login;
+        this.connectionLog = connectionLog;
     }
 
     /** The id SHOW SERVERS prints. */
@@ -105,8 +110,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         ClientSession c = client;
         return Snapshots.of(shown, id, pool.key().user(), pool.key().database(), channel, connectTime,
-                lastUsedNanos, c == null ? null : c.id(), backendPid, false, parameters.get("application_name"),
-                prepared == null ? 0 : prepared.count());
+                lastUsedNanos, 0, closeNeeded(), c == null ? null : c.id(), backendPid, false,
+                parameters.get("application_name"), prepared == null ? 0 : prepared.count());
     }
 
     public int loopIndex() {
@@ -174,12 +179,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return lastUsedNanos;
     }
 
+    /** Set by RECONNECT, or a RELOAD or SET that changed the server's settings: close when released. */
     public boolean closeNeeded() {
-        return closeNeeded;
-    }
-
-    public void markCloseNeeded() {
-        closeNeeded = true;
+        return generation != pool.generation().number();
     }
 
     /**
@@ -293,9 +295,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         closing = true;
-        if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine("S: " + pool.key() + " closing because: " + reason);
-        }
+        connectionLog.closing(logPrefix(), reason, ageNanos());
         if (channel != null && channel.isActive()) {
             ByteBuf out = channel.alloc().buffer(5);
             PgMessages.terminate(out);
@@ -314,6 +314,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        connectionLog.newServerConnection(logPrefix(), ctx.channel().localAddress());
         if (ctx.pipeline().get(ServerTlsNegotiator.class) == null) {
             sendStartup(ctx);
         }
@@ -362,7 +363,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (owner != null && !owner.loop().inEventLoop()) {
             handOver(owner, buf);
         } else {
-            onData(buf, false);
+            onData(buf, false, loopIndex);
         }
     }
 
@@ -378,7 +379,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             channel.config().setAutoRead(false);
         }
         owner.loop().execute(() -> {
-            onData(buf, true);
+            onData(buf, true, owner.loopIndex());
             if (handedOverBytes.addAndGet(-bytes) <= channel.config().getWriteBufferLowWaterMark()) {
                 // A client that cannot take more turns reading back on when it can (channelWritabilityChanged).
                 ClientSession current = client;
@@ -413,6 +414,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void channelInactive(ChannelHandlerContext ctx) {
         boolean wasLogin = state == ServerState.LOGIN;
         state = ServerState.CLOSED;
+        if (!closing) {
+            // Not closed by pgmux: the server refused the login or went away.
+            String failure = wasLogin && login != null ? login.failureMessage() : null;
+            connectionLog.closing(logPrefix(), wasLogin ? (failure != null ? failure : "login failed")
+                    : "server conn crashed?", ageNanos());
+        }
         if (wasLogin && login != null) {
             pool.onServerLoginFailed(login.failureSqlState(), login.failureMessage());
         }
@@ -444,6 +451,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      */
     public void onConnectFailed(Throwable cause) {
         state = ServerState.CLOSED;
+        connectionLog.closing(logPrefix(), "connect failed", ageNanos());
         pool.onServerLoginFailed(PgBouncerErrors.PROTOCOL_VIOLATION, cause instanceof ConnectTimeoutException
                 ? PgBouncerErrors.CONNECT_TIMEOUT : PgBouncerErrors.CONNECT_FAILED);
         pool.onServerClosed(this);
@@ -518,15 +526,21 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     // ---- data (on the owner's loop) ----
 
-    private void onData(ByteBuf buf, boolean handedOver) {
+    /**
+     * Bytes read from the server, on the loop of index {@code runningLoop}: the server's loop, or the client's when
+     * the read was handed over. They are counted there, as PgBouncer's server_bytes (all of them, pgmux's own
+     * queries' answers included).
+     */
+    private void onData(ByteBuf buf, boolean handedOver, int runningLoop) {
         ClientSession owner = client;
-        if (afterInternalQuery != null || owner == null) {
-            scanAndDrop(buf);
+        if (afterInternalQuery == null && owner != null && !owner.loop().inEventLoop()) {
+            // Unlinked and relinked while this read was in flight: deliver on the new owner's loop.
+            owner.loop().execute(() -> onData(buf, true, owner.loopIndex()));
             return;
         }
-        if (!owner.loop().inEventLoop()) {
-            // Unlinked and relinked while this read was in flight: deliver on the new owner's loop.
-            owner.loop().execute(() -> onData(buf, true));
+        pool.stats().loop(runningLoop).serverBytes(buf.readableBytes());
+        if (afterInternalQuery != null || owner == null) {
+            scanAndDrop(buf);
             return;
         }
         if (prepared != null && prepared.editing()) {
@@ -628,6 +642,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (name != null && owner != null && afterInternalQuery == null) {
             owner.onServerParameter(name, parameters.get(name));
         }
+    }
+
+    private String logPrefix() {
+        return ConnectionLog.prefix('S', id, pool.key().database(), pool.key().user(),
+                channel != null ? channel.remoteAddress() : null);
     }
 
     @Override

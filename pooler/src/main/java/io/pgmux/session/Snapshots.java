@@ -14,15 +14,19 @@ final class Snapshots {
     private Snapshots() {
     }
 
+    /**
+     * @param waitUs      how long the query in flight has run, waiting included; 0 for none (and for servers)
+     * @param closeNeeded a server to be closed when released (RECONNECT, a changed config); false for clients
+     */
     static <S extends ConnectionState> ConnectionSnapshot<S> of(S state, long id, String user, String database,
-            Channel channel, Instant connectTime, long lastActivityNanos, Long linkId, int remotePid, boolean tls,
-            String applicationName, int preparedStatements) {
+            Channel channel, Instant connectTime, long lastActivityNanos, long waitUs, boolean closeNeeded,
+            Long linkId, int remotePid, boolean tls, String applicationName, int preparedStatements) {
         SocketAddress remote = channel.remoteAddress();
         SocketAddress local = channel.localAddress();
         Instant requestTime = Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
         return new ConnectionSnapshot<>(state, id, user, database, Replication.NONE, host(remote), port(remote),
                 host(local), port(local), connectTime, requestTime.isBefore(connectTime) ? connectTime : requestTime,
-                0, false, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName,
+                waitUs, closeNeeded, linkId, remotePid, tls ? "TLS" : "", applicationName == null ? "" : applicationName,
                 preparedStatements, SocketBuffers.EMPTY);
     }
 

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.pgmux.pool.PoolKey;
+import io.pgmux.admin.view.StatCounters;
 import io.pgmux.protocol.MessageScanner;
+import io.pgmux.stats.LoopStats;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -72,11 +73,11 @@ class FrontendRewriterTest {
 
     /** Feeds {@code stream} to a fresh rewriter in reads ending at {@code cuts}; returns what the server got. */
     private static byte[] rewrite(byte[] stream, int[] cuts) {
-        StatementCache cache = new StatementCache(1);
+        StatementCache cache = new StatementCache();
         EmbeddedChannel server = new EmbeddedChannel();
         RewritingListener listener = new RewritingListener();
         MessageScanner scanner = new MessageScanner(listener);
-        PreparedCounters counters = cache.counters(new PoolKey("db", "user"), 0);
+        LoopStats counters = new LoopStats();
         FrontendRewriter rewriter = new FrontendRewriter(cache, scanner, counters);
         listener.rewriter = rewriter;
         ResponseRelay relay = new ResponseRelay(cache, new MessageScanner(listener));
@@ -90,8 +91,9 @@ class FrontendRewriterTest {
         }
         assertTrue(rewriter.atMessageBoundary());
         assertEquals(0, rewriter.count(), "the client closed s1");
-        assertEquals(List.of(1L, 1L, 1L), List.of(counters.clientParses(), counters.serverParses(), counters.binds()),
-                "client Parse, server Parse, Bind");
+        StatCounters counted = counters.counters();
+        assertEquals(List.of(1L, 1L, 1L), List.of(counted.clientParseCount(), counted.serverParseCount(),
+                counted.bindCount()), "client Parse, server Parse, Bind");
         server.flushOutbound();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         ByteBuf out;

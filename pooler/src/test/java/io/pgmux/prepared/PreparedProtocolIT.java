@@ -223,6 +223,46 @@ class PreparedProtocolIT {
         }
     }
 
+    @Test
+    void showStatsCountsClientParsesServerParsesAndBinds(TestPostgres pg) throws Exception {
+        try (PgmuxServer own = PgmuxServer.builder(pg).set("pool_mode", "transaction").set("default_pool_size", "2")
+                .set("admin_users", PostgresExtension.SCRAM_USER).start();
+             PgWireClient c1 = PgWireClient.connect(new InetSocketAddress("127.0.0.1", own.port()));
+             PgWireClient c2 = PgWireClient.connect(new InetSocketAddress("127.0.0.1", own.port()))) {
+            parse(c1, "s", "SELECT 7");
+            bind(c1, "s");
+            execute(c1);
+            sync(c1);
+            assertEquals("1 2 D:7 C Z", answers(c1), "prepared on the first server");
+            assertEquals('T', c2.query("BEGIN").transactionStatus(), "c2 holds that server");
+            bind(c1, "s");
+            execute(c1);
+            sync(c1);
+            assertEquals("2 D:7 C Z", answers(c1), "prepared again on a second server");
+            parse(c2, "t", "SELECT 7");
+            sync(c2);
+            assertEquals("1 Z", answers(c2), "the first server has it: no server parse");
+            c2.query("COMMIT");
+            Await.until(Duration.ofSeconds(10), "SHOW STATS totals 2 client parses, 2 server parses, 2 binds",
+                    () -> List.of(2L, 2L, 2L).equals(preparedStats(own)));
+        }
+    }
+
+    /** total_client_parse_count, total_server_parse_count and total_bind_count of the test database. */
+    private static List<Long> preparedStats(PgmuxServer own) throws SQLException {
+        Properties props = adminProperties();
+        try (Connection admin = DriverManager.getConnection(own.url("pgbouncer"), props);
+             Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SHOW STATS")) {
+            while (rs.next()) {
+                if (PostgresExtension.DATABASE.equals(rs.getString("database"))) {
+                    return List.of(rs.getLong("total_client_parse_count"), rs.getLong("total_server_parse_count"),
+                            rs.getLong("total_bind_count"));
+                }
+            }
+        }
+        return List.of();
+    }
+
     // ---- helpers ----
 
     private static void assertStillServes() throws IOException {
@@ -287,13 +327,17 @@ class PreparedProtocolIT {
     }
 
     private static Connection admin() throws SQLException {
+        return DriverManager.getConnection(pgmux.url("pgbouncer"), adminProperties());
+    }
+
+    private static Properties adminProperties() {
         Properties props = new Properties();
         props.setProperty("user", PostgresExtension.SCRAM_USER);
         props.setProperty("password", PostgresExtension.SCRAM_PASSWORD);
         props.setProperty("sslmode", "disable");
         props.setProperty("preferQueryMode", "simple");
         props.setProperty("assumeMinServerVersion", "9.0");
-        return DriverManager.getConnection(pgmux.url("pgbouncer"), props);
+        return props;
     }
 
     private static PgWireClient connect() throws IOException {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.pgmux.pool.PoolKey;
 import io.pgmux.protocol.MessageScanner;
+import io.pgmux.stats.LoopStats;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class ResponseRelayTest {
 
     @BeforeEach
     void setUp() {
-        cache = new StatementCache(1);
+        cache = new StatementCache();
     }
 
     @AfterEach
@@ -125,7 +125,7 @@ class ResponseRelayTest {
     private FrontendRewriter client() {
         ClientListener listener = new ClientListener();
         FrontendRewriter r = new FrontendRewriter(cache, new MessageScanner(listener),
-                cache.counters(new PoolKey("db", "user"), 0));
+                new LoopStats());
         listener.rewriter = r;
         rewriters.add(r);
         return r;

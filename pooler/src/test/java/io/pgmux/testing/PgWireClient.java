@@ -29,7 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A small PostgreSQL wire-protocol client on a blocking socket (TCP or Unix), written from the protocol docs and
  * independent of pgmux's code. Tests use it where a real driver hides what they must control or see: the cancel key,
- * reads paced by the test, the Unix socket, raw COPY. Logs in with SCRAM-SHA-256, as the test pgmux asks.
+ * reads paced by the test, the Unix socket, raw COPY. Logs in with SCRAM-SHA-256, as the test pgmux asks, or a
+ * cleartext password.
  */
 public final class PgWireClient implements AutoCloseable {
     private final SocketChannel channel;
@@ -342,6 +343,7 @@ public final class PgWireClient implements AutoCloseable {
             case 0 -> {
                 return scram;
             }
+            case 3 -> send('p', cString(password));
             case 10 -> {
                 Scram s = new Scram(password);
                 byte[] first = s.clientFirst().getBytes(StandardCharsets.UTF_8);

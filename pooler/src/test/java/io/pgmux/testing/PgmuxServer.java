@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
  * port, with its Unix socket in that directory. Close it to stop pgmux and remove the files.
  */
 public final class PgmuxServer implements AutoCloseable {
+    private static final String INI = "pgbouncer.ini";
     private final Pgmux pgmux;
     private final Path dir;
     private final int port;
@@ -50,6 +52,15 @@ public final class PgmuxServer implements AutoCloseable {
 
     public Pgmux pgmux() {
         return pgmux;
+    }
+
+    /**
+     * Rewrites pgbouncer.ini as an operator edits it before RELOAD or SIGHUP: {@code edit} gets the file's text and
+     * returns the new text.
+     */
+    public void editIni(UnaryOperator<String> edit) throws IOException {
+        Path ini = dir.resolve(INI);
+        Files.writeString(ini, edit.apply(Files.readString(ini)));
     }
 
     /** A JDBC URL for a database through pgmux. */
@@ -172,7 +183,7 @@ public final class PgmuxServer implements AutoCloseable {
                 ini.append("unix_socket_dir = ").append(dir).append('\n');
                 ini.append("auth_file = ").append(userlistFile).append('\n');
                 settings.forEach((k, v) -> ini.append(k).append(" = ").append(v).append('\n'));
-                Path iniFile = dir.resolve("pgbouncer.ini");
+                Path iniFile = dir.resolve(INI);
                 Files.writeString(iniFile, ini);
                 PgBouncerConfig config = ConfigLoader.load(iniFile, w -> { });
                 return new PgmuxServer(Pgmux.start(config, null, threads), dir, port);

@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -42,6 +44,11 @@ public final class Sql {
      */
     public static Connection connect(PgmuxServer pgmux, String database, String user, String password)
             throws SQLException {
+        return connect(pgmux.url(database), user, password);
+    }
+
+    /** As {@link #connect(PgmuxServer, String, String, String)}, to a pgmux this JVM did not start. */
+    public static Connection connect(String url, String user, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
@@ -51,7 +58,7 @@ public final class Sql {
         props.setProperty("assumeMinServerVersion", "10");
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-        return DriverManager.getConnection(pgmux.url(database), props);
+        return DriverManager.getConnection(url, props);
     }
 
     /** The first column of the first row, or null without rows. */
@@ -64,6 +71,17 @@ public final class Sql {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** {@link #value} on another thread, for a query that waits (behind a full or paused pool). */
+    public static CompletableFuture<String> valueLater(Connection c, String sql) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return value(c, sql);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /** The process id of the PostgreSQL backend that runs this statement. */

@@ -52,6 +52,7 @@ public final class ShowCatalog {
                     s -> StatsTables.STATS_AVERAGES.render(s.databases())));
             case TOTALS -> rows(view.stats().thenApply(
                     s -> StatsTables.TOTALS.render(StatsTables.totalsRows(s.totals(), s.averages()))));
+            case LATENCY -> rows(view.latency().thenApply(StatsTables.LATENCY::render));
         };
     }
 

@@ -1,13 +1,18 @@
 package io.pgmux.admin.show;
 
 import io.pgmux.admin.view.DatabaseStats;
+import io.pgmux.admin.view.LatencyPercentiles;
+import io.pgmux.admin.view.LatencySnapshot;
 import io.pgmux.admin.view.StatCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** SHOW STATS, STATS_TOTALS, STATS_AVERAGES (one row per database) and SHOW TOTALS (one row per counter). */
+/**
+ * SHOW STATS, STATS_TOTALS, STATS_AVERAGES (one row per database), SHOW TOTALS (one row per counter) and pgmux's
+ * SHOW LATENCY (one row per pool).
+ */
 final class StatsTables {
     /** Each list names the {@link StatCounters#values()} in order, as one of PgBouncer's stats.c tables does. */
     private static final List<String> STATS_TOTAL_NAMES = List.of("total_server_assignment_count",
@@ -46,6 +51,17 @@ final class StatsTables {
             .numeric("value", Map.Entry::getValue)
             .build();
 
+    /**
+     * pgmux's SHOW LATENCY: database, user, then p50, p90, p99, p99.9 and max of query, transaction and wait time in
+     * microseconds.
+     */
+    static final ShowTable<LatencySnapshot> LATENCY = percentiles(percentiles(percentiles(
+            ShowTable.<LatencySnapshot>builder()
+                    .text("database", LatencySnapshot::database)
+                    .text("user", LatencySnapshot::user),
+            "query", LatencySnapshot::query), "xact", LatencySnapshot::xact), "wait", LatencySnapshot::waitTime)
+            .build();
+
     private StatsTables() {
     }
 
@@ -59,6 +75,15 @@ final class StatsTables {
             rows.add(Map.entry("avg_" + FIELD_NAMES.get(i), averages.values().get(i)));
         }
         return rows;
+    }
+
+    private static ShowTable.Builder<LatencySnapshot> percentiles(ShowTable.Builder<LatencySnapshot> builder,
+            String prefix, Function<LatencySnapshot, LatencyPercentiles> of) {
+        return builder.int8(prefix + "_p50", s -> of.apply(s).p50())
+                .int8(prefix + "_p90", s -> of.apply(s).p90())
+                .int8(prefix + "_p99", s -> of.apply(s).p99())
+                .int8(prefix + "_p99_9", s -> of.apply(s).p999())
+                .int8(prefix + "_max", s -> of.apply(s).max());
     }
 
     private static ShowTable.Builder<DatabaseStats> database() {

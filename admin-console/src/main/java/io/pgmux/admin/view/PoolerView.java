@@ -33,6 +33,9 @@ public interface PoolerView {
     /** Statistics per database and overall. */
     CompletionStage<StatsSnapshot> stats();
 
+    /** Latency percentiles per pool over the last completed stats_period (pgmux's own SHOW LATENCY). */
+    CompletionStage<List<LatencySnapshot>> latency();
+
     /** The sizes of the internal lists. */
     CompletionStage<ListsSnapshot> lists();
 

@@ -19,6 +19,15 @@ public record StatCounters(long serverAssignmentCount, long xactCount, long quer
     /** Every counter 0. */
     public static final StatCounters ZERO = new StatCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
+    /** The sum of these counters and {@code other}'s, counter by counter. */
+    public StatCounters plus(StatCounters other) {
+        return new StatCounters(serverAssignmentCount + other.serverAssignmentCount, xactCount + other.xactCount,
+                queryCount + other.queryCount, bytesReceived + other.bytesReceived, bytesSent + other.bytesSent,
+                xactTime + other.xactTime, queryTime + other.queryTime, waitTime + other.waitTime,
+                clientParseCount + other.clientParseCount, serverParseCount + other.serverParseCount,
+                bindCount + other.bindCount);
+    }
+
     /** The counters in the order above, which is the order of PgBouncer's stats columns. */
     public List<Long> values() {
         return List.of(serverAssignmentCount, xactCount, queryCount, bytesReceived, bytesSent, xactTime, queryTime,

@@ -18,6 +18,8 @@ import io.pgmux.admin.view.DatabaseSnapshot;
 import io.pgmux.admin.view.DatabaseStats;
 import io.pgmux.admin.view.DnsHostSnapshot;
 import io.pgmux.admin.view.DnsZoneSnapshot;
+import io.pgmux.admin.view.LatencyPercentiles;
+import io.pgmux.admin.view.LatencySnapshot;
 import io.pgmux.admin.view.ListsSnapshot;
 import io.pgmux.admin.view.LoadBalanceHosts;
 import io.pgmux.admin.view.MemSnapshot;
@@ -203,6 +205,14 @@ class ShowRowsTest {
     }
 
     @Test
+    void latencyShowsQueryThenTransactionThenWaitPercentilesPerPool() {
+        view.latency = List.of(new LatencySnapshot("appdb", "app", new LatencyPercentiles(1, 2, 3, 4, 5),
+                new LatencyPercentiles(11, 12, 13, 14, 15), new LatencyPercentiles(21, 22, 23, 24, 25)));
+        assertEquals(List.of(cells("appdb", "app", "1", "2", "3", "4", "5", "11", "12", "13", "14", "15",
+                "21", "22", "23", "24", "25")), rows(ShowSubject.LATENCY));
+    }
+
+    @Test
     void listsShowEachCount() {
         view.lists = new ListsSnapshot(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
         assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"),
@@ -247,7 +257,7 @@ class ShowRowsTest {
     }
 
     @Test
-    void helpIsPgBouncersNotice() {
+    void helpIsPgBouncersNoticeWithShowLatency() {
         AdminResult result = new ShowCatalog(ZoneId.of("UTC")).show(ShowSubject.HELP, view)
                 .toCompletableFuture().join();
         assertEquals(new AdminResult.Completed("SHOW", AdminNotice.HELP), result);
@@ -257,6 +267,7 @@ class ShowRowsTest {
                 + "\tSHOW FDS|SOCKETS|ACTIVE_SOCKETS|LISTS|MEM|STATE\n"
                 + "\tSHOW DNS_HOSTS|DNS_ZONES\n"
                 + "\tSHOW STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS\n"
+                + "\tSHOW LATENCY\n"
                 + "\tSET key = arg\n"
                 + "\tRELOAD\n"
                 + "\tPAUSE [<db>]\n"

@@ -1,0 +1,99 @@
+package io.pgmux.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pgmux as its own process, started as a user starts it: by the launcher the build puts next to the jar
+ * ({@code target/pgmux pgbouncer.ini}), or by {@code java -jar} alone. Its output goes to a file the test reads. The
+ * process is killed on close if it is still running.
+ */
+public final class PgmuxProcess implements AutoCloseable {
+    /** The launcher, copied from packaging/ by the package phase. */
+    public static final Path LAUNCHER = Path.of("target", "pgmux");
+    /** The jar the package phase builds. */
+    public static final Path JAR = Path.of("target", "pgmux.jar");
+
+    private final Process process;
+    private final Path log;
+
+    private PgmuxProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Whether the package phase has built the launcher and the jar (integration tests run after it). */
+    public static boolean built() {
+        return Files.isExecutable(LAUNCHER) && Files.exists(JAR);
+    }
+
+    /** Starts {@code target/pgmux ini}, with this JVM's Java; the output goes to pgmux.log beside the ini. */
+    public static PgmuxProcess launch(Path ini, Map<String, String> environment) throws IOException {
+        return start(List.of(LAUNCHER.toString(), ini.toString()), ini, environment);
+    }
+
+    /** Starts {@code java -jar target/pgmux.jar ini}, without the launcher's flags. */
+    public static PgmuxProcess javaJar(Path ini) throws IOException {
+        return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), ini.toString()), ini, Map.of());
+    }
+
+    private static PgmuxProcess start(List<String> command, Path ini, Map<String, String> environment)
+            throws IOException {
+        Path log = ini.resolveSibling("pgmux.log");
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("_JAVA_SR_SIGNUM");
+        builder.environment().putAll(environment);
+        return new PgmuxProcess(builder.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends a signal by name (HUP, INT, ...) with kill(1), as an operator would. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + pid() + " failed");
+        }
+    }
+
+    /** Everything pgmux wrote so far (its log lines, and what the JVM prints). */
+    public String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the output has a line that contains {@code text}. */
+    public void awaitOutput(Duration timeout, String text) throws Exception {
+        Await.until(timeout, "pgmux to print \"" + text + "\"", () -> output().contains(text));
+    }
+
+    /** Waits for the process to exit and returns its exit code. */
+    public int awaitExit(Duration timeout) throws Exception {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("pgmux did not exit within " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
