@@ -29,8 +29,7 @@ public final class FrontendRewriter {
     private final ClientStatements names;
     private final HeldHeader held = new HeldHeader();
 
-    /** The current link; null when it does not track. */
-    private ResponseRelay relay;
+    /** The current link's server side; null when the link does not track. */
     private ServerStatements statements;
     private ResponseQueue queue;
     private Channel server;
@@ -71,13 +70,11 @@ public final class FrontendRewriter {
      */
     public void link(ResponseRelay serverRelay, Channel serverChannel, int limit) {
         if (limit <= 0) {
-            relay = null;
             statements = null;
             queue = null;
             server = null;
             return;
         }
-        relay = serverRelay;
         statements = serverRelay.statements();
         queue = serverRelay.queue();
         server = serverChannel;
@@ -87,7 +84,7 @@ public final class FrontendRewriter {
 
     /** True while the current link tracks statements: the relay must go through {@link #relay}. */
     public boolean tracking() {
-        return relay != null;
+        return queue != null;
     }
 
     /** True when no message of ours is half gathered or half forwarded. */

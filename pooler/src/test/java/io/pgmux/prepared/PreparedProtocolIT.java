@@ -248,6 +248,32 @@ class PreparedProtocolIT {
         }
     }
 
+    @Test
+    void setMaxPreparedStatementsResizesTheLruAndZeroTurnsTrackingOff(TestPostgres pg) throws Exception {
+        try (PgmuxServer own = PgmuxServer.builder(pg).set("pool_mode", "transaction").set("default_pool_size", "1")
+                .set("admin_users", PostgresExtension.SCRAM_USER).start();
+             PgWireClient c = PgWireClient.connect(new InetSocketAddress("127.0.0.1", own.port()));
+             Connection admin = DriverManager.getConnection(own.url("pgbouncer"), adminProperties());
+             Statement console = admin.createStatement()) {
+            console.execute("SET max_prepared_statements = 1");
+            parse(c, "a", "SELECT 1");
+            parse(c, "b", "SELECT 2");
+            bind(c, "a");
+            execute(c);
+            bind(c, "b");
+            execute(c);
+            sync(c);
+            assertEquals("1 1 2 D:1 C 2 D:2 C Z", answers(c));
+            assertEquals("1", c.query("SELECT count(*) FROM pg_prepared_statements").single());
+            console.execute("SET max_prepared_statements = 0");
+            parse(c, "mine", "SELECT 3");
+            sync(c);
+            assertEquals("1 Z", answers(c));
+            assertEquals("mine", c.query("SELECT string_agg(name, ',') FROM pg_prepared_statements"
+                    + " WHERE name NOT LIKE 'PGBOUNCER%'").single(), "the client's own name reached the server");
+        }
+    }
+
     /** total_client_parse_count, total_server_parse_count and total_bind_count of the test database. */
     private static List<Long> preparedStats(PgmuxServer own) throws SQLException {
         Properties props = adminProperties();
