@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * pgmux as its own process, started as a user starts it: by the launcher the build puts next to the jar
  * ({@code target/pgmux pgbouncer.ini}), or by {@code java -jar} alone. Its output goes to a file the test reads. The
- * process is killed on close if it is still running.
+ * process and the JVM the launcher runs as its child are killed on close if they are still running.
  */
 public final class PgmuxProcess implements AutoCloseable {
     /** The launcher, copied from packaging/ by the package phase. */
@@ -56,8 +56,19 @@ public final class PgmuxProcess implements AutoCloseable {
         return new PgmuxProcess(builder.start(), log);
     }
 
+    /** The process started: the launcher, or the JVM when the launcher execs it or without the launcher. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The program the started process runs now (the JVM once the launcher has exec'd it). */
+    public String command() {
+        return process.info().command().orElseThrow();
+    }
+
+    /** The JVM the supervising launcher runs as its child; its only child once pgmux serves logins. */
+    public ProcessHandle child() {
+        return process.children().findAny().orElseThrow();
     }
 
     public boolean isAlive() {
@@ -90,10 +101,15 @@ public final class PgmuxProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the launcher's child too: SIGKILL is not passed on, and pgmux would notice its launcher gone later. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        Await.until(Duration.ofSeconds(10), "pgmux's processes to end",
+                () -> descendants.stream().noneMatch(ProcessHandle::isAlive));
     }
 }
