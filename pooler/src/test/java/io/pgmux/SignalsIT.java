@@ -62,21 +62,13 @@ class SignalsIT {
         Path userlist = dir.resolve("userlist.txt");
         Files.writeString(userlist, "\"" + PostgresExtension.SCRAM_USER + "\" \"" + PostgresExtension.SCRAM_PASSWORD
                 + "\"\n\"" + ADMIN + "\" \"" + ADMIN_PASSWORD + "\"\n");
-        ini = dir.resolve("pgbouncer.ini");
-        Files.writeString(ini, String.join("\n",
-                "[databases]",
-                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir = " + dir,
+        ini = PgmuxProcess.writeIni(dir, postgres, port,
                 "auth_type = plain",
                 "auth_file = " + userlist,
                 "admin_users = " + ADMIN,
                 "pool_mode = transaction",
                 "pidfile = " + pidfile,
-                "ignore_startup_parameters = extra_float_digits",
-                ""));
+                "ignore_startup_parameters = extra_float_digits");
     }
 
     private PgmuxProcess launch() throws Exception {

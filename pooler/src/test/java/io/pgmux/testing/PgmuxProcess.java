@@ -39,10 +39,34 @@ public final class PgmuxProcess implements AutoCloseable {
         return start(List.of(LAUNCHER.toString(), ini.toString()), ini, environment);
     }
 
-    /** Starts {@code java -jar target/pgmux.jar ini}, without the launcher's flags. */
-    public static PgmuxProcess javaJar(Path ini) throws IOException {
-        return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), ini.toString()), ini, Map.of());
+    /** Starts {@code java -jar target/pgmux.jar options... ini}, without the launcher's flags. */
+    public static PgmuxProcess javaJar(Path ini, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(options));
+        command.add(ini.toString());
+        return start(command, ini, Map.of());
+    }
+
+    /**
+     * Writes {@code dir/pgbouncer.ini}: the test database on {@code postgres}, pgmux listening on
+     * 127.0.0.1:{@code port} with its Unix socket in {@code dir}, then {@code settings}, more {@code [pgbouncer]}
+     * lines ({@code "key = value"}).
+     *
+     * @return the ini's path
+     */
+    public static Path writeIni(Path dir, TestPostgres postgres, int port, String... settings) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "[databases]",
+                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
+                "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + port,
+                "unix_socket_dir = " + dir));
+        lines.addAll(List.of(settings));
+        Path ini = dir.resolve("pgbouncer.ini");
+        Files.writeString(ini, String.join("\n", lines) + "\n");
+        return ini;
     }
 
     private static PgmuxProcess start(List<String> command, Path ini, Map<String, String> environment)
