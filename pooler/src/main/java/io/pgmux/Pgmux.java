@@ -139,7 +139,9 @@ public final class Pgmux implements AutoCloseable {
             return null;
         }
         Path path = Path.of(pidfile);
-        Files.writeString(path, ProcessHandle.current().pid() + "\n");
+        // Under the supervising launcher users signal the launcher, which passes the signals on.
+        long pid = Launcher.pid().orElse(ProcessHandle.current().pid());
+        Files.writeString(path, pid + "\n");
         return path;
     }
 

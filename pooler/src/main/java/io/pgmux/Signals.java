@@ -2,16 +2,19 @@ package io.pgmux;
 
 import io.pgmux.admin.control.ShutdownMode;
 import io.pgmux.session.EngineControl;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * PgBouncer's signals: SIGHUP reloads, SIGINT is SHUTDOWN WAIT_FOR_SERVERS, SIGTERM is SHUTDOWN WAIT_FOR_CLIENTS (a
- * second one of either exits at once), SIGUSR1 pauses and SIGUSR2 resumes. HotSpot keeps SIGQUIT for its thread
- * dump and, unless {@code _JAVA_SR_SIGNUM} moves it (packaging/pgmux does), SIGUSR2 for suspending threads; a
- * signal that cannot be handled is logged with the admin command to use instead.
+ * second one of either exits at once), SIGUSR1 pauses, SIGUSR2 resumes and SIGQUIT is an immediate SHUTDOWN. HotSpot
+ * keeps SIGQUIT for its thread dump, so SIGQUIT reaches pgmux only through the supervising {@link Launcher}, as
+ * SIGPWR; and, unless {@code _JAVA_SR_SIGNUM} moves it (packaging/pgmux does), HotSpot keeps SIGUSR2 for suspending
+ * threads. A signal that cannot be handled is logged with the admin command to use instead.
  */
 final class Signals {
     private static final Logger LOG = Logger.getLogger(Signals.class.getName());
@@ -51,8 +54,24 @@ final class Signals {
         } else {
             handle("USR2", "RESUME", control::onResumeSignal);
         }
-        LOG.warning("SIGQUIT prints a JVM thread dump and cannot be handled: use SHUTDOWN on the admin console (or a "
-                + "second SIGINT or SIGTERM) to exit at once");
+        OptionalLong launcher = Launcher.pid();
+        if (launcher.isPresent()) {
+            // The launcher passes SIGQUIT on as SIGPWR, a signal HotSpot lets a program handle.
+            handle("PWR", "SHUTDOWN", () -> control.shutdownNow("got SIGQUIT, fast exit"));
+            exitWithoutLauncher(control, launcher.getAsLong());
+        } else {
+            LOG.warning("SIGQUIT prints a JVM thread dump and cannot be handled: use SHUTDOWN on the admin console "
+                    + "(or a second SIGINT or SIGTERM) to exit at once");
+        }
+    }
+
+    /**
+     * The launcher dead of a signal it could not pass on (SIGKILL) leaves nothing that users can signal, so pgmux
+     * then exits at once; the JDK polls a process that is not the JVM's child, so this comes within seconds.
+     */
+    private static void exitWithoutLauncher(EngineControl control, long pid) {
+        ProcessHandle.of(pid).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
+                .thenRun(() -> control.shutdownNow("launcher (pid " + pid + ") is gone, fast exit"));
     }
 
     private static void handle(String name, String command, Runnable action) {

@@ -154,16 +154,7 @@ class ControlCommandsIT {
             client.setAutoCommit(false);
             value(client, "SELECT 1");
             ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
-            pausing.send("PAUSE");
-            CompletableFuture<SimpleQueryClient.Result> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    SimpleQueryClient.Result r = pausing.readResult();
-                    order.add(r.tag());
-                    return r;
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<SimpleQueryClient.Result> answer = answerLater(pausing, "PAUSE", order);
             Await.until(WAIT, "the pooler is paused", () -> "yes".equals(watcher.query("SHOW STATE").pairs()
                     .get("paused")));
             assertEquals(1, serverCount(testPool(watcher)), "the transaction keeps its server");
@@ -332,16 +323,7 @@ class ControlCommandsIT {
             int before = Sql.pid(client);
             assertEquals("RECONNECT", admin.query("RECONNECT " + DB).tag());
             ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
-            admin.send("WAIT_CLOSE " + DB);
-            CompletableFuture<SimpleQueryClient.Result> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    SimpleQueryClient.Result r = admin.readResult();
-                    order.add(r.tag());
-                    return r;
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<SimpleQueryClient.Result> answer = answerLater(admin, "WAIT_CLOSE " + DB, order);
             assertEquals(before, Sql.pid(client), "the transaction keeps its server");
             Await.during(Duration.ofSeconds(1), "WAIT_CLOSE waits for the marked server", () -> !answer.isDone());
             assertEquals(1, serverCount(testPool(watcher)));
@@ -428,6 +410,21 @@ class ControlCommandsIT {
     }
 
     // ---- helpers ----
+
+    /** Sends a command and reads its answer in the background, adding the answer's tag to {@code order}. */
+    private static CompletableFuture<SimpleQueryClient.Result> answerLater(SimpleQueryClient admin, String command,
+            ConcurrentLinkedQueue<String> order) throws IOException {
+        admin.send(command);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                SimpleQueryClient.Result r = admin.readResult();
+                order.add(r.tag());
+                return r;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 
     private static String query(Connection c, String sql) {
         try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.Await;
+import io.pgmux.testing.PgmuxProcess;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.SimpleQueryClient;
@@ -14,8 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class LogLinesIT {
-    private static final Path JAR = Path.of("target", "pgmux.jar");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String USER = PostgresExtension.SCRAM_USER;
     private static final String PASSWORD = PostgresExtension.SCRAM_PASSWORD;
@@ -38,16 +36,12 @@ class LogLinesIT {
 
     @Test
     void connectionAndStatsLinesFollowTheirKeys(TestPostgres postgres, @TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(JAR), "the jar is built by the package phase before integration tests");
+        assumeTrue(Files.exists(PgmuxProcess.JAR), "the jar is built by the package phase before integration tests");
         int port = PgmuxServer.freePort();
-        Path log = dir.resolve("pgmux.log");
-        Path ini = dir.resolve("pgbouncer.ini");
+        Path log = dir.resolve("logfile.log"); // not pgmux.log, where PgmuxProcess puts the process's output
         Files.writeString(dir.resolve("userlist.txt"), "\"" + USER + "\" \"" + PASSWORD + "\"\n");
-        Files.writeString(ini, config(postgres, dir, port, log, 1));
-        Process pgmux = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "-q",
-                ini.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
-        try {
+        Path ini = writeIni(postgres, dir, port, log, 1);
+        try (PgmuxProcess pgmux = PgmuxProcess.javaJar(ini, "-q")) {
             Await.until(PATIENCE, "pgmux takes logins", () -> canLogIn(port));
             Await.until(PATIENCE, "a log_stats line", () -> count(log, "LOG stats: \\d+ xacts/s, \\d+ queries/s, "
                     + "\\d+ client parses/s, \\d+ server parses/s, \\d+ binds/s, in \\d+ B/s, out \\d+ B/s, "
@@ -65,9 +59,9 @@ class LogLinesIT {
                     && count(log, CLIENT + "closing because: client close request \\(age=\\d+s\\)$") >= 1
                     && count(log, "WARNING C-0x[0-9a-f]+: \\S+ pooler error: password authentication failed") >= 1);
 
-            Files.writeString(ini, config(postgres, dir, port, log, 0));
+            writeIni(postgres, dir, port, log, 0);
             int reloads = count(log, "RELOAD");
-            new ProcessBuilder("kill", "-HUP", String.valueOf(pgmux.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            pgmux.signal("HUP");
             Await.until(PATIENCE, "the reload", () -> count(log, "RELOAD") > reloads);
             int logins = count(log, "login attempt");
             int closings = count(log, "closing because");
@@ -78,20 +72,12 @@ class LogLinesIT {
             assertEquals(logins, count(log, "login attempt"), "log_connections = 0");
             assertEquals(closings, count(log, "closing because"), "log_disconnections = 0");
             assertEquals(errors, count(log, "pooler error"), "log_pooler_errors = 0");
-        } finally {
-            pgmux.destroyForcibly();
-            pgmux.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
-    private static String config(TestPostgres postgres, Path dir, int port, Path log, int connectionLines) {
-        return String.join("\n",
-                "[databases]",
-                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir = " + dir,
+    private static Path writeIni(TestPostgres postgres, Path dir, int port, Path log, int connectionLines)
+            throws IOException {
+        return PgmuxProcess.writeIni(dir, postgres, port,
                 "auth_type = plain",
                 "admin_users = " + USER,
                 "auth_file = " + dir.resolve("userlist.txt"),
@@ -100,8 +86,7 @@ class LogLinesIT {
                 "log_stats = 1",
                 "log_connections = " + connectionLines,
                 "log_disconnections = " + connectionLines,
-                "log_pooler_errors = " + connectionLines,
-                "");
+                "log_pooler_errors = " + connectionLines);
     }
 
     /** A client that runs a query and says goodbye with Terminate, then a login with a wrong password. */

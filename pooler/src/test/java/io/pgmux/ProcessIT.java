@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.Await;
 import io.pgmux.testing.Console;
+import io.pgmux.testing.PgmuxProcess;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.Sql;
 import io.pgmux.testing.TestPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,9 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,33 +31,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class ProcessIT {
-    private static final Path JAR = Path.of("target", "pgmux.jar");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String ADMIN = "admin";
     private static final String ADMIN_PASSWORD = "admin pass";
 
     @Test
     void sighupReloadsTheAuthFileAndSigtermStops(TestPostgres postgres, @TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(JAR), "the jar is built by the package phase before integration tests");
+        assumeTrue(Files.exists(PgmuxProcess.JAR), "the jar is built by the package phase before integration tests");
         int port = PgmuxServer.freePort();
         Path userlist = dir.resolve("userlist.txt");
         Files.writeString(userlist, line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
         Path pidfile = dir.resolve("pgmux.pid");
-        Path ini = dir.resolve("pgbouncer.ini");
-        Files.writeString(ini, String.join("\n",
-                "[databases]",
-                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir = " + dir,
+        Path ini = PgmuxProcess.writeIni(dir, postgres, port,
                 "auth_type = scram-sha-256",
                 "auth_file = " + userlist,
                 "pidfile = " + pidfile,
-                "ignore_startup_parameters = extra_float_digits",
-                ""));
-        Process pgmux = launch(dir, ini);
-        try {
-            Await.until(Duration.ofSeconds(30), "pgmux serves logins", () -> Files.exists(pidfile) && canLogIn(port,
+                "ignore_startup_parameters = extra_float_digits");
+        try (PgmuxProcess pgmux = PgmuxProcess.javaJar(ini)) {
+            Await.until(PATIENCE, "pgmux serves logins", () -> Files.exists(pidfile) && canLogIn(port,
                     PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
             assertEquals(pgmux.pid() + "\n", Files.readString(pidfile));
             assertThrows(SQLException.class, () -> login(port, PostgresExtension.DATABASE, PostgresExtension.MD5_USER,
@@ -67,50 +56,39 @@ class ProcessIT {
 
             Files.writeString(userlist, line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD)
                     + line(PostgresExtension.MD5_USER, PostgresExtension.MD5_PASSWORD));
-            signal("HUP", pgmux.pid());
-            Await.until(Duration.ofSeconds(30), "the reloaded auth_file lets md5_user in",
+            pgmux.signal("HUP");
+            Await.until(PATIENCE, "the reloaded auth_file lets md5_user in",
                     () -> canLogIn(port, PostgresExtension.MD5_USER, PostgresExtension.MD5_PASSWORD));
 
-            signal("TERM", pgmux.pid());
-            assertTrue(pgmux.waitFor(30, TimeUnit.SECONDS), "pgmux exits on SIGTERM");
+            pgmux.signal("TERM");
+            pgmux.awaitExit(PATIENCE);
             assertTrue(Files.notExists(pidfile), "pidfile removed");
-        } finally {
-            pgmux.destroyForcibly();
         }
     }
 
     @Test
     void sighupAppliesAnEditedIniAsReloadDoesAndABrokenOneChangesNothing(TestPostgres postgres, @TempDir Path dir)
             throws Exception {
-        assumeTrue(Files.exists(JAR), "the jar is built by the package phase before integration tests");
+        assumeTrue(Files.exists(PgmuxProcess.JAR), "the jar is built by the package phase before integration tests");
         int port = PgmuxServer.freePort();
         Path userlist = dir.resolve("userlist.txt");
         Files.writeString(userlist, line(PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD)
                 + line(ADMIN, ADMIN_PASSWORD));
-        Path ini = dir.resolve("pgbouncer.ini");
-        String database = PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port() + "\n";
-        Files.writeString(ini, String.join("\n",
-                "[databases]",
-                database + "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir = " + dir,
+        Path ini = PgmuxProcess.writeIni(dir, postgres, port,
                 "auth_type = scram-sha-256",
                 "auth_file = " + userlist,
                 "admin_users = " + ADMIN,
                 "default_pool_size = 1",
-                "ignore_startup_parameters = extra_float_digits",
-                ""));
-        Process pgmux = launch(dir, ini);
-        try {
-            Await.until(Duration.ofSeconds(30), "pgmux serves logins", () -> canLogIn(port,
+                "ignore_startup_parameters = extra_float_digits");
+        try (PgmuxProcess pgmux = PgmuxProcess.javaJar(ini)) {
+            Await.until(PATIENCE, "pgmux serves logins", () -> canLogIn(port,
                     PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
             try (Connection console = Console.connect(port, ADMIN, ADMIN_PASSWORD)) {
                 Files.writeString(ini, Files.readString(ini).replace("default_pool_size = 1", "default_pool_size = 3")
-                        .replace(database, database + "added = host=127.0.0.1 port=" + postgres.port() + " dbname="
-                                + PostgresExtension.DATABASE + "\n"));
-                signal("HUP", pgmux.pid());
-                Await.until(Duration.ofSeconds(30), "the new pool size is in force",
+                        .replace("[pgbouncer]", "added = host=127.0.0.1 port=" + postgres.port() + " dbname="
+                                + PostgresExtension.DATABASE + "\n[pgbouncer]"));
+                pgmux.signal("HUP");
+                Await.until(PATIENCE, "the new pool size is in force",
                         () -> "3".equals(Console.config(console, "default_pool_size")));
                 try (Connection added = login(port, "added", PostgresExtension.SCRAM_USER,
                         PostgresExtension.SCRAM_PASSWORD)) {
@@ -119,31 +97,16 @@ class ProcessIT {
 
                 Files.writeString(ini, Files.readString(ini).replace("default_pool_size = 3", "default_pool_size = 5")
                         + "max_client_conn = lots\n");
-                signal("HUP", pgmux.pid());
-                Await.until(Duration.ofSeconds(30), "pgmux logs the failed reload",
-                        () -> Files.readString(dir.resolve("pgmux.log")).contains("RELOAD failed"));
+                pgmux.signal("HUP");
+                pgmux.awaitOutput(PATIENCE, "RELOAD failed");
                 assertEquals("3", Console.config(console, "default_pool_size"), "the running config stays");
                 assertTrue(canLogIn(port, PostgresExtension.SCRAM_USER, PostgresExtension.SCRAM_PASSWORD));
             }
-        } finally {
-            pgmux.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** Starts {@code java -jar pgmux.jar ini}, its output in {@code dir/pgmux.log}. */
-    private static Process launch(Path dir, Path ini) throws IOException {
-        return new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-                ini.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("pgmux.log").toFile()).start();
     }
 
     private static String line(String user, String password) {
         return "\"" + user + "\" \"" + password + "\"\n";
-    }
-
-    private static void signal(String name, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name);
     }
 
     private static boolean canLogIn(int port, String user, String password) {

@@ -2,6 +2,7 @@ package io.pgmux;
 
 import static io.pgmux.testing.Sql.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,9 +36,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * PgBouncer's signals sent with kill(1) to pgmux started the documented way (the launcher next to the jar), with
- * what a user sees: the log lines, the exit code, the client in the middle of a transaction that commits, and the
- * clients that are refused.
+ * PgBouncer's signals sent with kill(1) to pgmux started the documented way (the launcher next to the jar, which runs
+ * the JVM as its child and passes the signals on, or execs it under systemd), with what a user sees: the log lines,
+ * the exit code, the client in the middle of a transaction that commits, and the clients that are refused.
  */
 @ExtendWith(PostgresExtension.class)
 class SignalsIT {
@@ -61,21 +62,13 @@ class SignalsIT {
         Path userlist = dir.resolve("userlist.txt");
         Files.writeString(userlist, "\"" + PostgresExtension.SCRAM_USER + "\" \"" + PostgresExtension.SCRAM_PASSWORD
                 + "\"\n\"" + ADMIN + "\" \"" + ADMIN_PASSWORD + "\"\n");
-        ini = dir.resolve("pgbouncer.ini");
-        Files.writeString(ini, String.join("\n",
-                "[databases]",
-                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                "listen_port = " + port,
-                "unix_socket_dir = " + dir,
+        ini = PgmuxProcess.writeIni(dir, postgres, port,
                 "auth_type = plain",
                 "auth_file = " + userlist,
                 "admin_users = " + ADMIN,
                 "pool_mode = transaction",
                 "pidfile = " + pidfile,
-                "ignore_startup_parameters = extra_float_digits",
-                ""));
+                "ignore_startup_parameters = extra_float_digits");
     }
 
     private PgmuxProcess launch() throws Exception {
@@ -142,9 +135,7 @@ class SignalsIT {
             assertTrue(pgmux.output().contains("LOG got SIG" + signal + " while shutting down, fast exit"),
                     pgmux.output());
             assertTrue(Files.notExists(pidfile), "pidfile removed");
-            assertEquals(CONNECTION_FAILURE,
-                    assertThrows(SQLException.class, () -> value(client, "SELECT 2")).getSQLState(),
-                    "the open transaction was cut off");
+            assertCutOff(client);
         }
     }
 
@@ -176,13 +167,44 @@ class SignalsIT {
     }
 
     @Test
-    void sigquitIsLeftToTheJvmWhichPrintsAThreadDump() throws Exception {
-        try (PgmuxProcess pgmux = launch()) {
-            assertTrue(pgmux.output().contains("WARNING SIGQUIT prints a JVM thread dump and cannot be handled: use "
-                    + "SHUTDOWN"), pgmux.output());
+    void sigquitToThePidfilesProcessExitsAtOnce() throws Exception {
+        try (PgmuxProcess pgmux = launch(); Connection client = connect()) {
+            assertEquals(pgmux.pid() + "\n", Files.readString(pidfile), "the pidfile names the launcher");
+            ProcessHandle jvm = pgmux.child();
+            assertFalse(pgmux.output().contains("SIGQUIT prints a JVM thread dump"), pgmux.output());
+            client.setAutoCommit(false);
+            assertEquals("1", value(client, "SELECT 1"));
+
             pgmux.signal("QUIT");
-            pgmux.awaitOutput(WAIT, "Full thread dump");
-            assertTrue(servesLogins(), "pgmux goes on");
+            assertEquals(0, pgmux.awaitExit(WAIT), pgmux.output());
+            assertTrue(pgmux.output().contains("LOG got SIGQUIT, fast exit"), pgmux.output());
+            assertFalse(pgmux.output().contains("Full thread dump"), pgmux.output());
+            assertFalse(jvm.isAlive(), "the launcher exits after pgmux");
+            assertTrue(Files.notExists(pidfile), "pidfile removed");
+            assertCutOff(client);
+        }
+    }
+
+    @Test
+    void aShutdownSignalDuringSuspendExitsWithStatus1() throws Exception {
+        try (PgmuxProcess pgmux = launch();
+                SimpleQueryClient admin = SimpleQueryClient.login(port, "pgbouncer", ADMIN, ADMIN_PASSWORD)) {
+            assertEquals("SUSPEND", admin.query("SUSPEND").tag());
+            pgmux.signal("INT");
+            assertEquals(1, pgmux.awaitExit(WAIT), pgmux.output());
+            assertTrue(pgmux.output().contains("suspend was in progress, going down immediately"), pgmux.output());
+        }
+    }
+
+    @Test
+    void pgmuxExitsWhenItsLauncherIsKilled() throws Exception {
+        try (PgmuxProcess pgmux = launch()) {
+            ProcessHandle jvm = pgmux.child();
+            pgmux.signal("KILL");
+            Await.until(WAIT, "pgmux exits", () -> !jvm.isAlive());
+            assertTrue(pgmux.output().contains("LOG launcher (pid " + pgmux.pid() + ") is gone, fast exit"),
+                    pgmux.output());
+            assertTrue(Files.notExists(pidfile), "pidfile removed");
         }
     }
 
@@ -197,7 +219,7 @@ class SignalsIT {
     }
 
     @Test
-    void systemdHearsReadyReloadingAndStopping() throws Exception {
+    void underSystemdTheJvmIsExecdAndTellsReadyReloadingAndStopping() throws Exception {
         assumeTrue(Epoll.isAvailable(), "Unix datagrams need Netty's native transport");
         Path notifySocket = ini.resolveSibling("notify.sock");
         Socket systemd = Socket.newSocketDomainDgram();
@@ -205,7 +227,12 @@ class SignalsIT {
             systemd.bind(new DomainSocketAddress(notifySocket.toFile()));
             try (PgmuxProcess pgmux = PgmuxProcess.launch(ini, Map.of("NOTIFY_SOCKET", notifySocket.toString()))) {
                 assertEquals("READY=1", receive(systemd));
+                assertTrue(pgmux.command().endsWith("/bin/java"), "the launcher execs " + pgmux.command());
                 assertTrue(servesLogins(), "READY=1 comes once pgmux listens");
+                assertTrue(pgmux.output().contains("WARNING SIGQUIT prints a JVM thread dump and cannot be handled: "
+                        + "use SHUTDOWN"), pgmux.output());
+                pgmux.signal("QUIT");
+                pgmux.awaitOutput(WAIT, "Full thread dump");
                 pgmux.signal("HUP");
                 String reloading = receive(systemd);
                 assertTrue(reloading.matches("RELOADING=1\nMONOTONIC_USEC=\\d+"), reloading);
@@ -227,6 +254,16 @@ class SignalsIT {
         byte[] bytes = new byte[from[0].receivedAmount()];
         buffer.get(0, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The client's open transaction was cut off by a fast exit: its next query fails and its connection is closed.
+     * Depending on whether pgmux closes the client's connection or its server's first, the client sees its
+     * connection closed (08006) or PgBouncer's "server conn crashed?" (08P01).
+     */
+    private static void assertCutOff(Connection client) throws SQLException {
+        assertThrows(SQLException.class, () -> value(client, "SELECT 2"));
+        assertTrue(client.isClosed(), "the open transaction was cut off");
     }
 
     private Connection connect() throws SQLException {

@@ -279,12 +279,20 @@ public final class EngineControl implements PoolerControl {
     @Override
     public CompletionStage<ControlResult> shutdown(ShutdownMode mode) {
         if (mode == ShutdownMode.IMMEDIATE) {
-            engine.shutdown(ShutdownMode.IMMEDIATE);
-            stopping.stop("SHUTDOWN command issued");
+            shutdownNow("SHUTDOWN command issued");
             return new CompletableFuture<>();
         }
         LOG.info("SHUTDOWN " + mode.name() + " command issued");
         return beginShutdown(mode).thenApply(closed -> ControlResult.DONE);
+    }
+
+    /**
+     * The immediate SHUTDOWN, for the admin command and what acts like it (SIGQUIT): logs {@code why} and stops
+     * pgmux from a thread of its own; the process then exits with status 0, as PgBouncer's.
+     */
+    public void shutdownNow(String why) {
+        engine.shutdown(ShutdownMode.IMMEDIATE);
+        stopping.stop(why);
     }
 
     /**

@@ -280,20 +280,26 @@ public final class EngineView implements PoolerView {
         });
     }
 
-    /** Every pool's latencies over the last completed stats_period (0 for a pool made since). */
+    /** Every pool's latencies since the older of the last two stats_period ticks, the window of the averages. */
     @Override
     public CompletionStage<List<LatencySnapshot>> latency() {
-        Map<Pool, LatencyHistograms> period = ticker.window().lastPeriod();
-        List<LatencySnapshot> rows = new ArrayList<>();
-        for (Pool pool : sortedPools()) {
-            LatencyHistograms h = period.get(pool);
-            rows.add(h == null ? new LatencySnapshot(pool.key().database(), pool.key().user(),
-                    LatencyPercentiles.ZERO, LatencyPercentiles.ZERO, LatencyPercentiles.ZERO)
-                    : new LatencySnapshot(pool.key().database(), pool.key().user(),
-                    LatencyHistograms.percentiles(h.query()), LatencyHistograms.percentiles(h.xact()),
-                    LatencyHistograms.percentiles(h.waitTime())));
-        }
-        return CompletableFuture.completedFuture(rows);
+        return sampler.sample(true).thenApply(samples -> {
+            StatsWindow window = ticker.window();
+            List<LatencySnapshot> rows = new ArrayList<>();
+            for (Pool pool : sortedPools()) {
+                StatsSampler.PoolSample sample = samples.get(pool);
+                if (sample == null) {
+                    rows.add(new LatencySnapshot(pool.key().database(), pool.key().user(), LatencyPercentiles.ZERO,
+                            LatencyPercentiles.ZERO, LatencyPercentiles.ZERO));
+                    continue;
+                }
+                LatencyHistograms h = window.sinceOlder(pool, sample.histograms());
+                rows.add(new LatencySnapshot(pool.key().database(), pool.key().user(),
+                        LatencyHistograms.percentiles(h.query()), LatencyHistograms.percentiles(h.xact()),
+                        LatencyHistograms.percentiles(h.waitTime())));
+            }
+            return rows;
+        });
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * SHOW MEM's rows for a JVM. PgBouncer lists its slab caches; pgmux's memory is the JVM heap, memory outside it
@@ -26,7 +27,8 @@ final class MemoryFigures {
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
         rows.add(bytes("jvm_non_heap", nonHeap.getUsed(), nonHeap.getCommitted()));
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            rows.add(bytes("jvm_" + pool.getName() + "_buffers", pool.getMemoryUsed(), pool.getTotalCapacity()));
+            String name = pool.getName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+            rows.add(bytes("jvm_" + name + "_buffers", pool.getMemoryUsed(), pool.getTotalCapacity()));
         }
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
             ByteBufAllocatorMetric metric = provider.metric();

@@ -8,15 +8,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the last two stats_period ticks saw, as PgBouncer's older_stats and newer_stats with their times: averages are
- * computed from the older one, and the latencies of the period between the two are kept for SHOW LATENCY. Immutable
- * once made; maps are keyed by the pool object.
+ * What the last two stats_period ticks saw, as PgBouncer's older_stats and newer_stats with their times: averages
+ * and SHOW LATENCY's percentiles cover what happened since the older one. Immutable once made; maps are keyed by the
+ * pool object.
  *
- * @param newerHistograms every pool's histograms since start at the newer tick (the next period is taken from them)
- * @param lastPeriod every pool's histograms of the period between the two ticks
+ * @param olderHistograms every pool's histograms since start at the older tick
+ * @param newerHistograms every pool's histograms since start at the newer tick
  */
 record StatsWindow(long olderNanos, Map<Pool, StatCounters> older, long newerNanos, Map<Pool, StatCounters> newer,
-        Map<Pool, LatencyHistograms> newerHistograms, Map<Pool, LatencyHistograms> lastPeriod) {
+        Map<Pool, LatencyHistograms> olderHistograms, Map<Pool, LatencyHistograms> newerHistograms) {
     private static final long SECOND_NANOS = 1_000_000_000L;
 
     /** At start, as PgBouncer's stats_setup: nothing counted, and the older tick a second before now. */
@@ -28,14 +28,17 @@ record StatsWindow(long olderNanos, Map<Pool, StatCounters> older, long newerNan
     StatsWindow next(long nowNanos, Map<Pool, StatsSampler.PoolSample> samples) {
         Map<Pool, StatCounters> counters = new HashMap<>();
         Map<Pool, LatencyHistograms> histograms = new HashMap<>();
-        Map<Pool, LatencyHistograms> period = new HashMap<>();
         samples.forEach((pool, sample) -> {
             counters.put(pool, sample.counters());
             histograms.put(pool, sample.histograms());
-            LatencyHistograms before = newerHistograms.get(pool);
-            period.put(pool, before == null ? sample.histograms() : sample.histograms().since(before));
         });
-        return new StatsWindow(newerNanos, newer, nowNanos, counters, histograms, period);
+        return new StatsWindow(newerNanos, newer, nowNanos, counters, newerHistograms, histograms);
+    }
+
+    /** A pool's latencies since the older tick, from its histograms since start as they are now. */
+    LatencyHistograms sinceOlder(Pool pool, LatencyHistograms current) {
+        LatencyHistograms before = olderHistograms.get(pool);
+        return before == null ? current : current.since(before);
     }
 
     /** A pool's totals at the older tick; 0 for a pool that did not exist then. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * pgmux as its own process, started as a user starts it: by the launcher the build puts next to the jar
  * ({@code target/pgmux pgbouncer.ini}), or by {@code java -jar} alone. Its output goes to a file the test reads. The
- * process is killed on close if it is still running.
+ * process and the JVM the launcher runs as its child are killed on close if they are still running.
  */
 public final class PgmuxProcess implements AutoCloseable {
     /** The launcher, copied from packaging/ by the package phase. */
@@ -39,10 +39,34 @@ public final class PgmuxProcess implements AutoCloseable {
         return start(List.of(LAUNCHER.toString(), ini.toString()), ini, environment);
     }
 
-    /** Starts {@code java -jar target/pgmux.jar ini}, without the launcher's flags. */
-    public static PgmuxProcess javaJar(Path ini) throws IOException {
-        return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), ini.toString()), ini, Map.of());
+    /** Starts {@code java -jar target/pgmux.jar options... ini}, without the launcher's flags. */
+    public static PgmuxProcess javaJar(Path ini, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(options));
+        command.add(ini.toString());
+        return start(command, ini, Map.of());
+    }
+
+    /**
+     * Writes {@code dir/pgbouncer.ini}: the test database on {@code postgres}, pgmux listening on
+     * 127.0.0.1:{@code port} with its Unix socket in {@code dir}, then {@code settings}, more {@code [pgbouncer]}
+     * lines ({@code "key = value"}).
+     *
+     * @return the ini's path
+     */
+    public static Path writeIni(Path dir, TestPostgres postgres, int port, String... settings) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "[databases]",
+                PostgresExtension.DATABASE + " = host=127.0.0.1 port=" + postgres.port(),
+                "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + port,
+                "unix_socket_dir = " + dir));
+        lines.addAll(List.of(settings));
+        Path ini = dir.resolve("pgbouncer.ini");
+        Files.writeString(ini, String.join("\n", lines) + "\n");
+        return ini;
     }
 
     private static PgmuxProcess start(List<String> command, Path ini, Map<String, String> environment)
@@ -56,8 +80,19 @@ public final class PgmuxProcess implements AutoCloseable {
         return new PgmuxProcess(builder.start(), log);
     }
 
+    /** The process started: the launcher, or the JVM when the launcher execs it or without the launcher. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The program the started process runs now (the JVM once the launcher has exec'd it). */
+    public String command() {
+        return process.info().command().orElseThrow();
+    }
+
+    /** The JVM the supervising launcher runs as its child; its only child once pgmux serves logins. */
+    public ProcessHandle child() {
+        return process.children().findAny().orElseThrow();
     }
 
     public boolean isAlive() {
@@ -90,10 +125,15 @@ public final class PgmuxProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the launcher's child too: SIGKILL is not passed on, and pgmux would notice its launcher gone later. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        Await.until(Duration.ofSeconds(10), "pgmux's processes to end",
+                () -> descendants.stream().noneMatch(ProcessHandle::isAlive));
     }
 }

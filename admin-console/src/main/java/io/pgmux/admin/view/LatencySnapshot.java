@@ -3,7 +3,8 @@ package io.pgmux.admin.view;
 import java.util.Objects;
 
 /**
- * One pool's latencies for SHOW LATENCY (pgmux's own command), over the last completed stats_period.
+ * One pool's latencies for SHOW LATENCY (pgmux's own command), over the averages' window (the older of the
+ * last two stats_period ticks until now).
  *
  * @param query time from a client's query to its ReadyForQuery, waiting included (as PgBouncer's query_time)
  * @param xact time from a transaction's first query to its idle ReadyForQuery (as PgBouncer's xact_time)

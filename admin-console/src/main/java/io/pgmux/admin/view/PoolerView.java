@@ -33,7 +33,10 @@ public interface PoolerView {
     /** Statistics per database and overall. */
     CompletionStage<StatsSnapshot> stats();
 
-    /** Latency percentiles per pool over the last completed stats_period (pgmux's own SHOW LATENCY). */
+    /**
+     * Latency percentiles per pool since the older of the last two stats_period ticks, the averages' window
+     * (pgmux's own SHOW LATENCY).
+     */
     CompletionStage<List<LatencySnapshot>> latency();
 
     /** The sizes of the internal lists. */
