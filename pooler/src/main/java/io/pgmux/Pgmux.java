@@ -48,6 +48,8 @@ public final class Pgmux implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Pgmux.class.getName());
     /** PgBouncer's janitor runs once a second; timeouts are that precise. */
     private static final long JANITOR_PERIOD_MILLIS = 1000;
+    /** How long close waits for the event loops to finish. */
+    private static final long LOOP_STOP_TIMEOUT_SECONDS = 10;
 
     private final MultiThreadIoEventLoopGroup group;
     private final Engine engine;
@@ -204,8 +206,13 @@ public final class Pgmux implements AutoCloseable {
             for (Pool pool : engine.pools().pools()) {
                 pool.closeIdleServers(PgBouncerErrors.SHUTTING_DOWN);
             }
-            // A short quiet period lets the closes already queued finish before the loops stop taking tasks.
-            group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            // A short quiet period lets the closes already queued finish before the loops stop taking tasks. The
+            // wait is bounded: Netty's io_uring loop has been seen stuck in its own teardown (cf. netty#15582), and
+            // a stop that never returns would keep a SHUTDOWN or a signal from ending the process.
+            if (!group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(LOOP_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("event loops did not stop within " + LOOP_STOP_TIMEOUT_SECONDS + " s; going on");
+            }
             if (pidfile != null) {
                 try {
                     Files.deleteIfExists(pidfile);
