@@ -9,13 +9,9 @@ import io.pgmux.testing.Pgbench;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +36,8 @@ class PsqlPgbenchIT {
 
     @AfterAll
     static void stop(TestPostgres postgres) throws Exception {
-        try (Connection c = postgres.superuser(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers");
+        try {
+            Pgbench.dropTables(postgres);
         } finally {
             pgmux.close();
         }
@@ -89,16 +85,12 @@ class PsqlPgbenchIT {
     @Test
     void pgbenchInitializesAndRunsTenSessionClientsWithoutFailures() throws Exception {
         assumePresent("pgbench");
-        ExternalCommand.Result init = Pgbench.run(pgmux.port(), Duration.ofMinutes(3), "-i", "-s", "1");
-        assertEquals(0, init.exitCode(), init.output());
+        ExternalCommand.Result init = Pgbench.initialize(pgmux.port());
         assertTrue(init.output().contains("done in"), init.output());
 
         ExternalCommand.Result run = Pgbench.run(pgmux.port(), Duration.ofMinutes(2),
                 "-S", "-c", String.valueOf(PGBENCH_CLIENTS), "-j", "2", "-T", "10");
-        assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("number of clients: " + PGBENCH_CLIENTS + "\n"), run.output());
-        assertEquals(0, Pgbench.failed(run.output()), run.output());
-        assertTrue(Pgbench.processed(run.output()) > 0, run.output());
+        Pgbench.assertRanWithoutFailure(run, PGBENCH_CLIENTS);
         assertTrue(run.output().contains("scaling factor: 1\n"), "pgbench read the initialized tables");
     }
 

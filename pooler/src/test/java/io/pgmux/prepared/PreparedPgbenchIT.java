@@ -1,7 +1,5 @@
 package io.pgmux.prepared;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.ExternalCommand;
@@ -9,8 +7,6 @@ import io.pgmux.testing.Pgbench;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,8 +31,7 @@ class PreparedPgbenchIT {
         assumeTrue(ExternalCommand.onPath("pgbench"), "pgbench is not on the PATH");
         pgmux = PgmuxServer.builder(postgres).set("pool_mode", "transaction").set("default_pool_size", "10")
                 .set("max_client_conn", "300").start();
-        ExternalCommand.Result init = Pgbench.run(pgmux.port(), Duration.ofMinutes(3), "-i", "-s", "1");
-        assertEquals(0, init.exitCode(), init.output());
+        Pgbench.initialize(pgmux.port());
     }
 
     @AfterAll
@@ -44,8 +39,8 @@ class PreparedPgbenchIT {
         if (pgmux == null) {
             return;
         }
-        try (Connection c = postgres.superuser(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers");
+        try {
+            Pgbench.dropTables(postgres);
         } finally {
             pgmux.close();
         }
@@ -56,9 +51,6 @@ class PreparedPgbenchIT {
     void hundredClientsOverTenServersRunWithoutAFailedTransaction(String script, String threads) throws Exception {
         ExternalCommand.Result run = Pgbench.run(pgmux.port(), Duration.ofMinutes(2),
                 "-b", script, "-M", "prepared", "-c", "100", "-j", threads, "-T", "15");
-        assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("number of clients: 100\n"), run.output());
-        assertEquals(0, Pgbench.failed(run.output()), run.output());
-        assertTrue(Pgbench.processed(run.output()) > 0, run.output());
+        Pgbench.assertRanWithoutFailure(run, 100);
     }
 }

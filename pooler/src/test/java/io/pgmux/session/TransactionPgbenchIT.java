@@ -1,7 +1,5 @@
 package io.pgmux.session;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmux.testing.ExternalCommand;
@@ -9,8 +7,6 @@ import io.pgmux.testing.Pgbench;
 import io.pgmux.testing.PgmuxServer;
 import io.pgmux.testing.PostgresExtension;
 import io.pgmux.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +27,7 @@ class TransactionPgbenchIT {
         assumeTrue(ExternalCommand.onPath("pgbench"), "pgbench is not on the PATH");
         pgmux = PgmuxServer.builder(postgres).set("pool_mode", "transaction").set("default_pool_size", "20")
                 .set("max_client_conn", "500").start();
-        ExternalCommand.Result init = Pgbench.run(pgmux.port(), Duration.ofMinutes(3), "-i", "-s", "1");
-        assertEquals(0, init.exitCode(), init.output());
+        Pgbench.initialize(pgmux.port());
     }
 
     @AfterAll
@@ -40,8 +35,8 @@ class TransactionPgbenchIT {
         if (pgmux == null) {
             return;
         }
-        try (Connection c = postgres.superuser(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers");
+        try {
+            Pgbench.dropTables(postgres);
         } finally {
             pgmux.close();
         }
@@ -52,9 +47,6 @@ class TransactionPgbenchIT {
     void twoHundredClientsRunWithoutAFailedTransaction(String script, String protocol) throws Exception {
         ExternalCommand.Result run = Pgbench.run(pgmux.port(), Duration.ofMinutes(2),
                 "-b", script, "-M", protocol, "-c", "200", "-j", "2", "-T", "20");
-        assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("number of clients: 200\n"), run.output());
-        assertEquals(0, Pgbench.failed(run.output()), run.output());
-        assertTrue(Pgbench.processed(run.output()) > 0, run.output());
+        Pgbench.assertRanWithoutFailure(run, 200);
     }
 }

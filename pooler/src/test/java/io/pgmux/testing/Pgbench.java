@@ -1,7 +1,11 @@
 package io.pgmux.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,28 @@ public final class Pgbench {
         command.addAll(List.of(args));
         command.add(PostgresExtension.DATABASE);
         return ExternalCommand.run(limit, PostgresExtension.SCRAM_PASSWORD, command);
+    }
+
+    /** {@code pgbench -i -s 1}: the tables, at scale 1; fails the test when pgbench does. */
+    public static ExternalCommand.Result initialize(int port) throws Exception {
+        ExternalCommand.Result init = run(port, Duration.ofMinutes(3), "-i", "-s", "1");
+        assertEquals(0, init.exitCode(), init.output());
+        return init;
+    }
+
+    /** Drops the tables {@link #initialize} made, so later test classes find a clean database. */
+    public static void dropTables(TestPostgres postgres) throws SQLException {
+        try (Connection c = postgres.superuser(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers");
+        }
+    }
+
+    /** A run of this many clients ended well: exit 0, every client ran, some transactions and none failed. */
+    public static void assertRanWithoutFailure(ExternalCommand.Result run, int clients) {
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("number of clients: " + clients + "\n"), run.output());
+        assertEquals(0, failed(run.output()), run.output());
+        assertTrue(processed(run.output()) > 0, run.output());
     }
 
     /** pgbench's "number of failed transactions". */
