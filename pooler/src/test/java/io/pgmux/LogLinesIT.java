@@ -49,8 +49,13 @@ class LogLinesIT {
 
             useAClientThenFailALogin(port);
             try (SimpleQueryClient admin = SimpleQueryClient.login(port, "pgbouncer", USER, PASSWORD)) {
+                assertEquals("invalid command 'SHOW nosuch', use SHOW HELP;", admin.query("SHOW nosuch").error());
                 admin.terminate();
             }
+            Await.until(PATIENCE, "the admin console's error, as PgBouncer's admin_error logs it", () ->
+                    count(log, "ERROR invalid command 'SHOW nosuch', use SHOW HELP;$") == 1
+                    && count(log, "WARNING C-0x[0-9a-f]+: pgbouncer/" + USER + "@\\S+ pooler error: "
+                            + "invalid command 'SHOW nosuch'") == 1);
             Await.until(PATIENCE, "the admin console client's goodbye", () -> count(log,
                     "LOG C-0x[0-9a-f]+: pgbouncer/" + USER + "@\\S+ closing because: client close request") == 1);
             Await.until(PATIENCE, "the client's login, its goodbye and the refused login in the log", () ->

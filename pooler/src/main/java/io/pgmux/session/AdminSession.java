@@ -18,6 +18,7 @@ import io.pgmux.protocol.PgMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,13 +35,16 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
 
     private final AdminConsole console;
     private final boolean isAdmin;
+    /** Logs an error sent to the client, as PgBouncer's admin_error does. */
+    private final Consumer<String> errorLog;
     /** Messages read while a command runs; touched only on the channel's loop. */
     private final ArrayDeque<LoginMessage> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    public AdminSession(AdminConsole console, boolean isAdmin) {
+    public AdminSession(AdminConsole console, boolean isAdmin, Consumer<String> errorLog) {
         this.console = console;
         this.isAdmin = isAdmin;
+        this.errorLog = errorLog;
     }
 
     @Override
@@ -110,7 +114,7 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
                 }));
     }
 
-    private static void result(ChannelHandlerContext ctx, AdminResult result) {
+    private void result(ChannelHandlerContext ctx, AdminResult result) {
         ByteBuf out = ctx.alloc().buffer(256);
         if (result instanceof AdminResult.Rows rows) {
             writeTable(out, rows.table());
@@ -123,6 +127,7 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
             PgMessages.commandComplete(out, done.tag());
         } else {
             AdminError error = ((AdminResult.Failed) result).error(); // the last kind of AdminResult
+            errorLog.accept(error.message());
             PgMessages.errorResponse(out, "ERROR", error.sqlState(), error.message());
         }
         PgMessages.readyForQuery(out, MessageType.TX_IDLE);
@@ -148,6 +153,7 @@ public final class AdminSession extends ChannelInboundHandlerAdapter {
         busy = true;
         ByteBuf out = ctx.alloc().buffer(128);
         if (error != null) {
+            errorLog.accept(error.message());
             PgMessages.errorResponse(out, "ERROR", error.sqlState(), error.message());
         }
         PgMessages.errorResponse(out, "FATAL", PgBouncerErrors.PROTOCOL_VIOLATION,

@@ -746,7 +746,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         PgMessages.backendKeyData(out, (int) (cancelKey >>> 32), (int) cancelKey);
         PgMessages.readyForQuery(out, MessageType.TX_IDLE);
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addBefore(pipeline.context(this).name(), "admin", new AdminSession(engine.adminConsole(), isAdmin));
+        pipeline.addBefore(pipeline.context(this).name(), "admin", new AdminSession(engine.adminConsole(), isAdmin,
+                this::logAdminError));
         pipeline.replace(ClientLoginDecoder.class, "frames", new TypedFrameDecoder(AdminConsole.MAX_MESSAGE));
         channel.writeAndFlush(out, channel.voidPromise());
         state = ClientState.ACTIVE;
@@ -1095,6 +1096,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     /** A server param changed while linked: the client now believes the new value. */
+    /** PgBouncer's admin_error: an error line, and a pooler error line when log_pooler_errors is on. */
+    private void logAdminError(String message) {
+        LOG.severe(message);
+        engine.connectionLog().poolerError(logPrefix(), message);
+    }
+
     void onServerParameter(String name, String value) {
         String canonical = engine.tracked().canonicalName(name);
         if (canonical != null) {
