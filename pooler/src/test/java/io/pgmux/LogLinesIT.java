@@ -80,6 +80,26 @@ class LogLinesIT {
         }
     }
 
+    @Test
+    void sighupStartsANewLogfileAfterLogrotateMovedTheOldOne(TestPostgres postgres, @TempDir Path dir)
+            throws Exception {
+        assumeTrue(Files.exists(PgmuxProcess.JAR), "the jar is built by the package phase before integration tests");
+        int port = PgmuxServer.freePort();
+        Path log = dir.resolve("logfile.log");
+        Path rotated = dir.resolve("logfile.log.1");
+        Files.writeString(dir.resolve("userlist.txt"), "\"" + USER + "\" \"" + PASSWORD + "\"\n");
+        Path ini = writeIni(postgres, dir, port, log, 1);
+        try (PgmuxProcess pgmux = PgmuxProcess.javaJar(ini, "-q")) {
+            Await.until(PATIENCE, "pgmux takes logins", () -> canLogIn(port));
+            Files.move(log, rotated);
+            pgmux.signal("HUP");
+            Await.until(PATIENCE, "the reload, in a new logfile", () -> count(log, "RELOAD: .* reloaded") == 1);
+            useAClientThenFailALogin(port);
+            Await.until(PATIENCE, "the next logins in the new logfile", () -> count(log, "login attempt") >= 2);
+            assertEquals(0, count(rotated, "RELOAD: .* reloaded"), "nothing after the reload goes to the moved file");
+        }
+    }
+
     private static Path writeIni(TestPostgres postgres, Path dir, int port, Path log, int connectionLines)
             throws IOException {
         return PgmuxProcess.writeIni(dir, postgres, port,

@@ -6,6 +6,7 @@ import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgBouncerConfig;
 import io.pgmux.config.Secret;
 import io.pgmux.config.Setting;
+import io.pgmux.log.Logging;
 import io.pgmux.pool.Pool;
 import io.pgmux.protocol.PgBouncerErrors;
 import java.io.IOException;
@@ -70,11 +71,21 @@ public final class ConfigReloader {
             engine.tls().load(next.settings());
             engine.updateAuthRules(rules);
             putInForce(next, authFile);
+            reopenLogfile(next.settings().string(Setting.LOGFILE));
             LOG.info("RELOAD: " + file + " reloaded");
             return true;
         } catch (ConfigException | IOException | RuntimeException e) {
             LOG.severe("RELOAD failed, keeping the running config: " + e.getMessage());
             return false;
+        }
+    }
+
+    /** A logfile that cannot be opened does not undo the reload: the lines go on to stderr. */
+    private static void reopenLogfile(String logfile) {
+        try {
+            Logging.reopen(logfile);
+        } catch (IOException e) {
+            LOG.severe("cannot open logfile " + logfile + ": " + e.getMessage());
         }
     }
 
