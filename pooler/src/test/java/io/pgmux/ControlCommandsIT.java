@@ -160,8 +160,9 @@ class ControlCommandsIT {
             assertEquals(1, serverCount(testPool(watcher)), "the transaction keeps its server");
             assertFalse(answer.isDone(), "PAUSE waits for the transaction's server");
 
-            client.commit();
+            // Noted before it is sent: the answer may overtake commit()'s return, never the COMMIT itself.
             order.add("COMMIT");
+            client.commit();
             assertEquals("PAUSE", answer.get(20, TimeUnit.SECONDS).tag());
             assertEquals(List.of("COMMIT", "PAUSE"), List.copyOf(order));
             assertEquals(0, serverCount(testPool(watcher)), "the released server was closed");
@@ -331,8 +332,9 @@ class ControlCommandsIT {
             assertEquals(List.of("1"), servers.stream().map(server -> server.get("close_needed")).toList(),
                     "SHOW SERVERS marks the server RECONNECT asked to close");
 
-            client.commit();
+            // Noted before it is sent: the answer may overtake commit()'s return, never the COMMIT itself.
             order.add("COMMIT");
+            client.commit();
             assertEquals("WAIT_CLOSE", answer.get(20, TimeUnit.SECONDS).tag());
             assertEquals(List.of("COMMIT", "WAIT_CLOSE"), List.copyOf(order));
             assertTrue(before != Sql.pid(client), "the next transaction runs on a new server");
