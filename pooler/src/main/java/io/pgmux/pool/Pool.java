@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       by a CAS that checks the limit first, and lowered once per closed server.</li>
  *   <li>Idle servers live in a {@link LoopPool} per event loop, touched only by that loop, so a server is never
  *       handed out twice.</li>
- *   <li>Waiting clients queue in one lock-free FIFO in arrival order; a waiter is served at most once (CAS).</li>
+ *   <li>Waiting clients queue in lock-free FIFOs, one per loop ({@link WaitQueue}); a released server serves its own
+ *       loop's oldest waiter, so a transaction runs without a thread hop, unless another loop's has waited much
+ *       longer. A waiter is served at most once (CAS).</li>
  *   <li>No lost wakeup: a releaser publishes its idle server (idle count) and then checks the queue; a waiter
  *       publishes itself in the queue and then checks the idle counts. Both are sequentially consistent atomics, so
  *       at least one side sees the other and asks the owning loop to match them.</li>
@@ -47,7 +48,7 @@ public final class Pool {
     private final LoopPool[] loopPools;
     private final AtomicIntegerArray idleCounts;
     private final AtomicInteger clientCount = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final WaitQueue waiters;
     /** Idle servers the janitors of the loops are closing and that are not gone yet (still in the pool count). */
     private final AtomicInteger retiring = new AtomicInteger();
     /** Counters and latencies, one part per loop. */
@@ -78,6 +79,7 @@ public final class Pool {
             loopPools[i] = new LoopPool();
         }
         this.idleCounts = new AtomicIntegerArray(loops.length);
+        this.waiters = new WaitQueue(loops.length);
         this.credentials = settings.credentials();
         this.stats = new PoolStats(loops.length);
     }
@@ -208,7 +210,7 @@ public final class Pool {
             server.close(TOO_MANY_SERVERS);
             return;
         }
-        Waiter waiter = pollLiveWaiter();
+        Waiter waiter = waiters.pollFor(loopIndex);
         if (waiter != null) {
             assign(server, waiter.client());
             return;
@@ -531,7 +533,7 @@ public final class Pool {
 
     private void failWaiters(String sqlState, String message) {
         Waiter waiter;
-        while ((waiter = pollLiveWaiter()) != null) {
+        while ((waiter = waiters.pollAny()) != null) {
             ClientSession client = waiter.client();
             client.loop().execute(() -> client.failFromPool(sqlState, message));
         }
@@ -581,7 +583,7 @@ public final class Pool {
     private void matchWaiters(int loopIndex) {
         LoopPool loopPool = loopPools[loopIndex];
         while (!loopPool.isEmpty() && !pauses.paused(key.database())) {
-            Waiter waiter = pollLiveWaiter();
+            Waiter waiter = waiters.pollFor(loopIndex);
             if (waiter == null) {
                 return;
             }
@@ -591,15 +593,6 @@ public final class Pool {
         }
     }
 
-    private Waiter pollLiveWaiter() {
-        Waiter waiter;
-        while ((waiter = waiters.poll()) != null) {
-            if (waiter.take()) {
-                return waiter;
-            }
-        }
-        return null;
-    }
 
     /** Links a server to a client; the client is told on its own loop. Runs on the server's loop. */
     private void assign(ServerConnection server, ClientSession client) {

@@ -68,7 +68,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private final Engine engine;
     private final MessageScanner scanner = new MessageScanner(this);
     /** Client bytes read while no server was ready for them, in order. */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** Reads held until a server is ready; rarely more than one, so small (an idle client keeps it). */
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     /** Values of the tracked parameters as this client believes them to be. */
     private final Map<String, String> parameters = new HashMap<>();
 
@@ -83,6 +84,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private Waiter waiter;
     private volatile ServerConnection server;
     private boolean serverReady;
+    /** Set by requestServer until onServerReady: still true after checkout means the client must stop reading. */
+    private boolean awaitingServer;
     private long cancelKey;
     private boolean counted;
     private final long id = ConnectionIds.next();
@@ -679,6 +682,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (auth != null && auth.scramClientKey() != null) {
             engine.scramKeys().put(user, auth.scramClientKey());
         }
+        auth = null;
         if (adminLogin) {
             onAdminAuthenticated();
             return;
@@ -759,9 +763,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     /** ParameterStatus for each server parameter (the client's own values for tracked ones), key, ReadyForQuery. */
     private void sendWelcome(Map<String, String> serverParams) {
-        for (Map.Entry<String, String> p : serverParams.entrySet()) {
-            parameters.putIfAbsent(p.getKey(), p.getValue());
-        }
+        engine.tracked().adoptMissing(parameters, serverParams);
         ByteBuf out = channel.alloc().buffer(512);
         for (Map.Entry<String, String> p : serverParams.entrySet()) {
             PgMessages.parameterStatus(out, p.getKey(), parameters.getOrDefault(p.getKey(), p.getValue()));
@@ -787,10 +789,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 queryStartNanos = lastActivityNanos;
             }
         }
-        channel.config().setAutoRead(false);
+        awaitingServer = true;
         Waiter w = pool.checkout(this);
         if (server == null && state != ClientState.CLOSED) {
             waiter = w;
+        }
+        if (awaitingServer && state != ClientState.CLOSED) {
+            // No server ready at once (queued, or one still being set up): stop reading until one is. A client
+            // served at once keeps reading, which spares two epoll_ctl calls per transaction.
+            channel.config().setAutoRead(false);
         }
     }
 
@@ -842,9 +849,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     engine.preparedStatements().limit(engine.config()));
         }
         if (state == ClientState.WAIT_WELCOME) {
-            for (Map.Entry<String, String> p : assigned.parameters().entrySet()) {
-                parameters.putIfAbsent(p.getKey(), p.getValue());
-            }
+            engine.tracked().adoptMissing(parameters, assigned.parameters());
         }
         String sql = engine.tracked().syncSql(parameters, assigned.parameters());
         if (sql == null) {
@@ -865,6 +870,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         serverReadyBaseline = s.readyForQueryCount();
         serverReady = true;
+        awaitingServer = false;
         if (state == ClientState.WAIT_WELCOME) {
             sendWelcome(s.parameters());
             if (pool.settings().poolMode() != PoolMode.SESSION && pending.isEmpty()) {

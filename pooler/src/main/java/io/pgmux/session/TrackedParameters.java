@@ -37,6 +37,16 @@ public final class TrackedParameters {
         return canonical.values();
     }
 
+    /** Takes the server's value of each tracked parameter the client has not set; the others are not kept. */
+    void adoptMissing(Map<String, String> client, Map<String, String> server) {
+        for (String name : names) {
+            String value = server.get(name);
+            if (value != null) {
+                client.putIfAbsent(name, value);
+            }
+        }
+    }
+
     /** {@code SET name='value';} statements that make a server's values equal the client's, or null when equal. */
     String syncSql(Map<String, String> client, Map<String, String> server) {
         StringBuilder sql = null;
