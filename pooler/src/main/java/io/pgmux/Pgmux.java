@@ -92,7 +92,8 @@ public final class Pgmux implements AutoCloseable {
         String requested = transportOverride != null ? transportOverride
                 : config.settings().string(Setting.TRANSPORT);
         Transport transport = Transport.select(requested);
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int configured = threads > 0 ? threads : config.settings().integer(Setting.EVENT_LOOPS);
+        int n = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(n, transport.ioHandlerFactory());
         try {
             List<EventLoop> loopList = new ArrayList<>();

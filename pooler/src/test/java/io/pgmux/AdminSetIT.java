@@ -131,6 +131,7 @@ class AdminSetIT {
         "unix_socket_dir | /",
         "track_extra_parameters | search_path",
         "transport | nio",
+        "event_loops | 1",
         "no_such_setting | 1",
         "default_pool_size | many",
         "pool_mode | sometimes",

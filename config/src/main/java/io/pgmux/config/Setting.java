@@ -114,6 +114,11 @@ public enum Setting {
     /** pgmux-specific: the I/O engine; {@code auto} picks io_uring, then epoll, then NIO. PgBouncer has no such key. */
     TRANSPORT("transport", "auto", Words.TRANSPORTS, Flag.NO_RELOAD, Flag.PGMUX),
     /**
+     * pgmux-specific: how many event loop threads carry the connections; 0 (the default) means one per core the JVM
+     * sees. Fewer leave cores to a PostgreSQL or clients on the same machine.
+     */
+    EVENT_LOOPS("event_loops", SettingType.INT, "0", Flag.NO_RELOAD, Flag.PGMUX),
+    /**
      * pgmux-specific: {@code host:port} of the HTTP endpoint that serves {@code /metrics} in Prometheus's text format;
      * empty (the default) for none. {@code *} as host listens on every address.
      */

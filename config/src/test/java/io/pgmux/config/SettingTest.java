@@ -52,7 +52,7 @@ class SettingTest {
         assertEquals(PGBOUNCER_KEYS, pgbouncer);
         List<String> pgmux = Arrays.stream(Setting.values()).filter(Setting::pgmuxOnly)
                 .map(Setting::key).collect(Collectors.toList());
-        assertEquals(List.of("transport", "metrics_listen"), pgmux);
+        assertEquals(List.of("transport", "event_loops", "metrics_listen"), pgmux);
         assertSame(Setting.METRICS_LISTEN, Setting.values()[Setting.values().length - 1]);
     }
 

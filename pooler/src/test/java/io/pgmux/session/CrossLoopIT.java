@@ -68,6 +68,23 @@ class CrossLoopIT {
     }
 
     @Test
+    @Timeout(60)
+    void eventLoopsSetsHowManyLoopsCarryTheClients(TestPostgres postgres) throws Exception {
+        try (PgmuxServer pgmux = PgmuxServer.builder(postgres).set("event_loops", "1").threads(0).start()) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", pgmux.port());
+            Set<Integer> loops = new TreeSet<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                try (PgWireClient client = PgWireClient.connect(address)) {
+                    assertEquals("1", client.query("SELECT 1").single());
+                    loops.add(TestSessions.of(pgmux, client).loopIndex());
+                    client.terminate();
+                }
+            }
+            assertEquals(Set.of(0), loops, "every client on the one loop");
+        }
+    }
+
+    @Test
     @Timeout(120)
     void clientLeavingMidResultOnTheOtherLoopLeavesThePoolUsable(TestPostgres postgres) throws Exception {
         try (PgmuxServer pgmux = PgmuxServer.builder(postgres).set("default_pool_size", "1").threads(2).start()) {
