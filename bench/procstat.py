@@ -9,6 +9,12 @@
           postgres   the postmaster, every process whose parent it is (backends, checkpointer,
                      ...) and the postmaster's reaped-children counters (cutime+cstime), so that
                      backends that exit inside the window (pgbench -C) are counted too
+    procstat.py window DIR --start-us T --warm S --window S [--pooler PID] [--pgbench PID]
+                       [--postmaster PID]
+        Started with a pgbench run (T = its start, µs since the epoch): sleeps until T + warm,
+        writes snapshot DIR/cpu.a, reads the pooler's VmRSS half way (DIR/rss.load), and writes
+        DIR/cpu.b at T + warm + window. Being up already, it takes both snapshots on time even
+        when the machine is too busy to start a program quickly.
     procstat.py rss PID        VmRSS of PID in kB (empty if it is gone)
     procstat.py freeports N    N distinct free TCP ports on 127.0.0.1
 
@@ -118,10 +124,32 @@ def free_ports(n):
     return ports
 
 
+def sleep_until(t):
+    left = t - time.time()
+    if left > 0:
+        time.sleep(left)
+
+
+def window(out_dir, start_us, warm, length, pooler, pgbench, postmaster):
+    t0 = int(start_us) / 1e6
+    sleep_until(t0 + float(warm))
+    snap(os.path.join(out_dir, "cpu.a"), pooler, pgbench, postmaster)
+    sleep_until(t0 + float(warm) + float(length) / 2)
+    if pooler:
+        with open(os.path.join(out_dir, "rss.load"), "w") as f:
+            f.write(f"{rss_kb(pooler) or ''}\n")
+    sleep_until(t0 + float(warm) + float(length))
+    snap(os.path.join(out_dir, "cpu.b"), pooler, pgbench, postmaster)
+
+
 def main(argv):
-    if len(argv) >= 2 and argv[0] == "snap":
+    if len(argv) >= 2 and argv[0] in ("snap", "window"):
         opts = dict(zip(argv[2::2], argv[3::2]))
-        snap(argv[1], opts.get("--pooler"), opts.get("--pgbench"), opts.get("--postmaster"))
+        if argv[0] == "snap":
+            snap(argv[1], opts.get("--pooler"), opts.get("--pgbench"), opts.get("--postmaster"))
+        else:
+            window(argv[1], opts["--start-us"], opts["--warm"], opts["--window"], opts.get("--pooler"),
+                   opts.get("--pgbench"), opts.get("--postmaster"))
     elif len(argv) == 2 and argv[0] == "rss":
         v = rss_kb(argv[1])
         print("" if v is None else v)

@@ -90,6 +90,7 @@ def main():
     ap.add_argument("--rc", type=int, default=0)
     ap.add_argument("--snap-a")
     ap.add_argument("--snap-b")
+    ap.add_argument("--window", type=float, help="the planned CPU window, s")
     a = ap.parse_args()
     row = dict.fromkeys(COLUMNS, "")
     for kv in a.set:
@@ -130,6 +131,9 @@ def main():
             row["cpu_busy_pct"] = fmt(100 * d["busy"] / secs, 1)
             row["cpu_other_pct"] = fmt(100 * max(d["busy"] - ours, 0) / secs, 1)
             row["cpu_steal_pct"] = fmt(100 * d["steal"] / secs, 1)
+            if a.window and abs(secs - a.window) > max(0.5, 0.2 * a.window):
+                row["note"] = "; ".join(filter(None, [row["note"], f"CPU window {secs:.2f} s instead of "
+                                                      f"{a.window:.0f} s (machine overloaded?)"]))
         problems = []
         if a.rc != 0:
             problems.append(f"pgbench exit {a.rc}")

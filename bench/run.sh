@@ -192,12 +192,6 @@ nap() {
     reap $!
 }
 now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
-# nap until the time (µs since the epoch) in $1
-nap_until() {
-    local left=$(( $1 - $(now_us) ))
-    (( left > 0 )) && nap "$(printf '%d.%06d' $(( left / 1000000 )) $(( left % 1000000 )))"
-    return 0
-}
 
 # ---------------------------------------------------------------- what the machine needs
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -232,15 +226,24 @@ install_missing() {
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
     local rc=$?
     [[ -n $policy ]] && rm -f "$policy"
-    (( rc == 0 )) || die "apt-get install ${pkgs[*]} failed"
-    [[ -n $PY ]] || PY=/usr/bin/python3
+    (( rc == 0 )) || log "warning: apt-get install ${pkgs[*]} failed"
+    [[ -n $PY ]] || PY=$(command -v python3 || true)
 }
 install_missing
+[[ -x $PGBIN/initdb && -x $PGBIN/pgbench ]] || die "no PostgreSQL in $PGBIN (set PGBIN)"
 id postgres >/dev/null 2>&1 || die "no postgres user (install postgresql-15)"
-[[ " $TARGETS " == *" pgbouncer "* ]] && ! command -v pgbouncer >/dev/null && die "pgbouncer is not installed"
+[[ -n $PY ]] || die "no python3"
+if [[ " $TARGETS " == *" pgbouncer "* ]] && ! command -v pgbouncer >/dev/null; then
+    log "warning: PgBouncer is not installed: running without it"
+    TARGETS=$(tr ' ' '\n' <<<"$TARGETS" | grep -vx pgbouncer | tr '\n' ' ')
+fi
 
+[[ -n ${TARGETS// /} ]] || die "no target left to run"
 JAVA=java
 [[ -n ${JAVA_HOME:-} ]] && JAVA=$JAVA_HOME/bin/java
+if [[ " $TARGETS " == *" pgmux "* ]] && ! command -v "$JAVA" >/dev/null; then
+    die "no java to run pgmux (install a JDK 17+ or set JAVA_HOME)"
+fi
 JAR=${PGMUX_JAR:-$ROOT/pooler/target/pgmux.jar}
 LAUNCHER=$ROOT/packaging/pgmux
 build_pgmux() {
@@ -481,7 +484,7 @@ run_one() {
     local target=$1 scen=$2 rep=$3
     parse_scenario "$scen"
     local port pid dir jobs pass="" started rss_start="" rss_idle="" rss_load="" idle_open="" idle_s="" note=""
-    local holder="" bench rc warm window i t0
+    local holder="" bench sampler rc warm window i t0
     dir=$OUT/raw/$scen/$target/rep$rep
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -492,7 +495,7 @@ run_one() {
     local what="rep $rep/$REPS $scen $target"
 
     if [[ $target == direct ]] && (( CLIENTS + IDLE_N > DIRECT_MAX )); then
-        log "$what: skipped: $(record "${fixed[@]}" --set status=skipped \
+        log "$what: $(record "${fixed[@]}" --set status=skipped \
             --set "note=needs $((CLIENTS + IDLE_N)) connections, more than PostgreSQL's max_connections allows here ($DIRECT_MAX)")"
         return
     fi
@@ -544,22 +547,21 @@ run_one() {
     warm=$(( DURATION / 5 ))
     (( warm < 1 )) && warm=1
     window=$(( DURATION - 2 * warm ))
-    local snap=("$PY" "$BENCH_DIR/procstat.py" snap)
-    nap_until $(( t0 + warm * 1000000 ))
-    "${snap[@]}" "$dir/cpu.a" --pgbench "$bench" --postmaster "$PG_PID" ${pid:+--pooler "$pid"}
-    nap_until $(( t0 + warm * 1000000 + window * 500000 ))
-    rss_load=$(rss "$pid")
-    nap_until $(( t0 + (warm + window) * 1000000 ))
-    "${snap[@]}" "$dir/cpu.b" --pgbench "$bench" --postmaster "$PG_PID" ${pid:+--pooler "$pid"}
+    "$PY" "$BENCH_DIR/procstat.py" window "$dir" --start-us "$t0" --warm "$warm" --window "$window" \
+        --pgbench "$bench" --postmaster "$PG_PID" ${pid:+--pooler "$pid"} &
+    sampler=$!
+    track "$sampler"
+    reap "$sampler"
     reap "$bench"
     rc=$?
+    [[ -f $dir/rss.load ]] && rss_load=$(<"$dir/rss.load")
     if [[ -n $holder ]]; then
         kill -TERM "$holder" 2>/dev/null
         reap "$holder"
     fi
 
     log "$what: $(record "${fixed[@]}" --set status=ok --set "note=$note" --pgbench-out "$dir/pgbench.out" \
-        --logs "$dir/lat" --rc "$rc" --snap-a "$dir/cpu.a" --snap-b "$dir/cpu.b" \
+        --logs "$dir/lat" --rc "$rc" --snap-a "$dir/cpu.a" --snap-b "$dir/cpu.b" --window "$window" \
         --set "rss_start_kb=$rss_start" --set "rss_idle_kb=$rss_idle" --set "rss_load_kb=$rss_load" \
         --set "idle_open=$idle_open" --set "idle_open_s=$idle_s")"
     (( KEEP_LOGS )) || rm -f "$dir"/lat.*
@@ -620,7 +622,6 @@ estimate() {
 }
 
 mkdir -p "$OUT/raw"
-: >"$RUNLOG"
 log "pgmux bench: $CMDLINE"
 log "results in $OUT; about $(estimate) min"
 setup_postgres
