@@ -9,12 +9,13 @@
           postgres   the postmaster, every process whose parent it is (backends, checkpointer,
                      ...) and the postmaster's reaped-children counters (cutime+cstime), so that
                      backends that exit inside the window (pgbench -C) are counted too
-    procstat.py window DIR --start-us T --warm S --window S [--pooler PID] [--pgbench PID]
-                       [--postmaster PID]
-        Started with a pgbench run (T = its start, µs since the epoch): sleeps until T + warm,
-        writes snapshot DIR/cpu.a, reads the pooler's VmRSS half way (DIR/rss.load), and writes
-        DIR/cpu.b at T + warm + window. Being up already, it takes both snapshots on time even
-        when the machine is too busy to start a program quickly.
+    procstat.py window DIR --warm S --window S [--pooler PID] [--postmaster PID]
+        The CPU window of one pgbench run. Started before pgbench, it writes DIR/sampler.ready
+        and waits for DIR/go ("<start µs since the epoch> <pgbench pid>", written once pgbench
+        is started); then it sleeps until start + warm, writes snapshot DIR/cpu.a, reads the
+        pooler's VmRSS half way (DIR/rss.load), and writes DIR/cpu.b at start + warm + window.
+        Being up already, it takes both snapshots on time even when the machine is too busy to
+        start a program quickly.
     procstat.py rss PID        VmRSS of PID in kB (empty if it is gone)
     procstat.py freeports N    N distinct free TCP ports on 127.0.0.1
 
@@ -130,7 +131,15 @@ def sleep_until(t):
         time.sleep(left)
 
 
-def window(out_dir, start_us, warm, length, pooler, pgbench, postmaster):
+def window(out_dir, warm, length, pooler, postmaster):
+    open(os.path.join(out_dir, "sampler.ready"), "w").close()
+    go = os.path.join(out_dir, "go")
+    deadline = time.time() + 60
+    while not os.path.exists(go):
+        if time.time() > deadline:
+            sys.exit("procstat.py: no go file")
+        time.sleep(0.005)
+    start_us, pgbench = open(go).read().split()
     t0 = int(start_us) / 1e6
     sleep_until(t0 + float(warm))
     snap(os.path.join(out_dir, "cpu.a"), pooler, pgbench, postmaster)
@@ -148,8 +157,7 @@ def main(argv):
         if argv[0] == "snap":
             snap(argv[1], opts.get("--pooler"), opts.get("--pgbench"), opts.get("--postmaster"))
         else:
-            window(argv[1], opts["--start-us"], opts["--warm"], opts["--window"], opts.get("--pooler"),
-                   opts.get("--pgbench"), opts.get("--postmaster"))
+            window(argv[1], opts["--warm"], opts["--window"], opts.get("--pooler"), opts.get("--postmaster"))
     elif len(argv) == 2 and argv[0] == "rss":
         v = rss_kb(argv[1])
         print("" if v is None else v)

@@ -538,19 +538,25 @@ run_one() {
     (( IDLE_N > 0 )) || rss_start=$(rss "$pid")
 
     jobs=$(( CLIENTS < NPROC ? CLIENTS : NPROC ))
+    # CPU is read over the middle of the run: a fifth of it (at least 1 s) left out at each end.
+    # The sampler is started first and told when pgbench has started.
+    warm=$(( DURATION / 5 ))
+    (( warm < 1 )) && warm=1
+    window=$(( DURATION - 2 * warm ))
+    "$PY" "$BENCH_DIR/procstat.py" window "$dir" --warm "$warm" --window "$window" --postmaster "$PG_PID" \
+        ${pid:+--pooler "$pid"} &
+    sampler=$!
+    track "$sampler"
+    for (( i = 0; i < 600; i++ )); do
+        [[ -f $dir/sampler.ready ]] && break
+        nap 0.05
+    done
     PGPASSWORD=$pass "$PGBIN/pgbench" -n -h 127.0.0.1 -p "$port" -U "$BENCH_USER" -c "$CLIENTS" -j "$jobs" \
         -T "$DURATION" "${PGB_ARGS[@]}" --log --log-prefix="$dir/lat" bench >"$dir/pgbench.out" 2>&1 &
     bench=$!
     t0=$(now_us)
     track "$bench"
-    # CPU is read over the middle of the run: a fifth of it (at least 1 s) left out at each end
-    warm=$(( DURATION / 5 ))
-    (( warm < 1 )) && warm=1
-    window=$(( DURATION - 2 * warm ))
-    "$PY" "$BENCH_DIR/procstat.py" window "$dir" --start-us "$t0" --warm "$warm" --window "$window" \
-        --pgbench "$bench" --postmaster "$PG_PID" ${pid:+--pooler "$pid"} &
-    sampler=$!
-    track "$sampler"
+    echo "$t0 $bench" >"$dir/go.tmp" && mv "$dir/go.tmp" "$dir/go"
     reap "$sampler"
     reap "$bench"
     rc=$?
