@@ -623,8 +623,10 @@ estimate() {
             [[ $t != direct ]] && (( IDLE_N > 0 )) && (( idle_runs++ ))
         done
     done
-    echo $(( (REPS * (runs * (DURATION + SETTLE + 2) + idle_runs * (WARMUP + 10 + IDLE / 2000))
-              + WARMUP * 2 * $(wc -w <<<"$TARGETS") + 60 + 59) / 60 ))
+    # measured here: a run takes its duration + the settling pause + about 1 s; an idle run adds a
+    # restart and pauses (6 s), the warm-up and the logins; the set-up about 30 s
+    echo $(( (REPS * (runs * (DURATION + SETTLE + 1) + idle_runs * (WARMUP + 6 + IDLE / 2000))
+              + WARMUP * $(wc -w <<<"$TARGETS") + 30 + 59) / 60 ))
 }
 
 mkdir -p "$OUT/raw"
