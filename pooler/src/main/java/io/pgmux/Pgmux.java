@@ -84,7 +84,7 @@ public final class Pgmux implements AutoCloseable {
      * Starts pgmux with a loaded config.
      *
      * @param transportOverride the --transport option, or null to use the config's {@code transport} key
-     * @param threads           event loop threads; 0 = one per core
+     * @param threads           event loop threads; 0 = the config's event_loops
      */
     public static Pgmux start(PgBouncerConfig config, String transportOverride, int threads)
             throws ConfigException, IOException {
@@ -93,7 +93,7 @@ public final class Pgmux implements AutoCloseable {
                 : config.settings().string(Setting.TRANSPORT);
         Transport transport = Transport.select(requested);
         int configured = threads > 0 ? threads : config.settings().integer(Setting.EVENT_LOOPS);
-        int n = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        int n = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(n, transport.ioHandlerFactory());
         try {
             List<EventLoop> loopList = new ArrayList<>();

@@ -114,8 +114,10 @@ public enum Setting {
     /** pgmux-specific: the I/O engine; {@code auto} picks io_uring, then epoll, then NIO. PgBouncer has no such key. */
     TRANSPORT("transport", "auto", Words.TRANSPORTS, Flag.NO_RELOAD, Flag.PGMUX),
     /**
-     * pgmux-specific: how many event loop threads carry the connections; 0 (the default) means one per core the JVM
-     * sees. Fewer leave cores to a PostgreSQL or clients on the same machine.
+     * pgmux-specific: how many event loop threads carry the connections; 0 (the default) means one per two cores the
+     * JVM sees, at least one. A pooler mostly shares its machine with PostgreSQL or the clients, and there a loop
+     * thread of its own on every core costs more wake-ups than it brings (bench/, docs/performance.md); on a machine
+     * of its own, set it to the number of cores.
      */
     EVENT_LOOPS("event_loops", SettingType.INT, "0", Flag.NO_RELOAD, Flag.PGMUX),
     /**
