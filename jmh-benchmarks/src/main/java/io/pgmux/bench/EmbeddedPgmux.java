@@ -80,7 +80,7 @@ final class EmbeddedPgmux implements AutoCloseable {
         return pairs[index];
     }
 
-    /** The one pool all clients share. */
+    /** The one pool all clients share (a lookup: keep it). */
     Pool pool() {
         return engine.pools().poolFor(BenchConfig.DATABASE, BenchConfig.USER, null);
     }

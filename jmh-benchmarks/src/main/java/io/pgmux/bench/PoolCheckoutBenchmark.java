@@ -1,20 +1,14 @@
 package io.pgmux.bench;
 
 import io.pgmux.pool.Pool;
-import io.pgmux.session.ClientSession;
 import io.pgmux.session.ServerConnection;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -31,59 +25,28 @@ import org.openjdk.jmh.annotations.Warmup;
  * (idle counts, waiter queue, limits). On this 2-core machine MAX is 2 threads. {@code -prof gc} shows the
  * allocation per cycle.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsPrepend = {"-Djmh.executor=CUSTOM", "-Djmh.executor.class=io.pgmux.bench.EventLoopThreads"})
 public class PoolCheckoutBenchmark {
-    private EmbeddedPgmux pgmux;
-    private final AtomicInteger nextPair = new AtomicInteger();
-
-    /** One client and its server per benchmark thread. */
-    @State(Scope.Thread)
-    public static class OwnPair {
-        private Pool pool;
-        private ClientSession client;
-        private ServerConnection server;
-
-        @Setup
-        public void take(PoolCheckoutBenchmark benchmark) {
-            EventLoopThreads.check();
-            EmbeddedPgmux.Pair pair = benchmark.pgmux.pair(benchmark.nextPair.getAndIncrement());
-            pool = benchmark.pgmux.pool();
-            client = pair.session();
-            server = pair.serverConnection();
-        }
-    }
-
-    @Setup
-    public void setUp() throws Exception {
-        pgmux = EmbeddedPgmux.start("transaction", Runtime.getRuntime().availableProcessors());
-    }
-
-    @TearDown
-    public void tearDown() {
-        pgmux.close();
-    }
-
     @Benchmark
     @Threads(1)
-    public void oneThread(OwnPair pair) {
-        checkoutAndRelease(pair);
+    public void oneThread(PairPerThread.Own own) {
+        checkoutAndRelease(own);
     }
 
     @Benchmark
     @Threads(Threads.MAX)
-    public void allThreads(OwnPair pair) {
-        checkoutAndRelease(pair);
+    public void allThreads(PairPerThread.Own own) {
+        checkoutAndRelease(own);
     }
 
-    private static void checkoutAndRelease(OwnPair pair) {
-        if (pair.pool.checkout(pair.client) != null) {
+    private static void checkoutAndRelease(PairPerThread.Own own) {
+        if (own.pool.checkout(own.pair.session()) != null) {
             throw new IllegalStateException("the client had to wait: its loop had no idle server");
         }
-        pair.server.unlink(true);
+        own.pair.serverConnection().unlink(true);
     }
 }
