@@ -20,6 +20,8 @@ import io.pgmux.session.ServerConnection;
 import io.pgmux.session.ServerLogin;
 import io.pgmux.tls.TlsState;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 
 /**
  * pgmux's engine with every connection on an EmbeddedChannel: the production handlers and objects (the client
@@ -45,7 +47,7 @@ final class EmbeddedPgmux implements AutoCloseable {
         pairs = new Pair[pairCount];
         EventLoop[] loops = new EventLoop[pairCount];
         for (int i = 0; i < pairCount; i++) {
-            pairs[i] = new Pair(new EmbeddedChannel());
+            pairs[i] = new Pair(onThreadOfItsOwn(EmbeddedChannel::new));
             loops[i] = pairs[i].client.eventLoop();
         }
         Map<String, Secret> authFile = ConfigReloader.readAuthFile(config);
@@ -66,14 +68,29 @@ final class EmbeddedPgmux implements AutoCloseable {
                 "default_pool_size", String.valueOf(pairCount)));
         EmbeddedPgmux pgmux = new EmbeddedPgmux(config, pairCount);
         for (Pair pair : pgmux.pairs) {
-            pair.logIn(pgmux.engine);
-            pair.roundTrip(Exchange.SIMPLE_1_ROW.request(), Exchange.SIMPLE_1_ROW.response((byte) 'I'));
+            onThreadOfItsOwn(() -> {
+                pair.logIn(pgmux.engine);
+                return pair.roundTrip(Exchange.SIMPLE_1_ROW.request(), Exchange.SIMPLE_1_ROW.response((byte) 'I'));
+            });
         }
         // Servers opened for later clients asked the loops of earlier ones to look for waiters: nothing to find.
         for (Pair pair : pgmux.pairs) {
             pair.client.runPendingTasks();
         }
         return pgmux;
+    }
+
+    /**
+     * Runs {@code task} on a new thread: each pair's objects are allocated by a thread of their own, as each event
+     * loop allocates its own connections' objects. Allocated by one thread, two pairs' objects would lie side by side
+     * and share cache lines, and the threads driving them would slow each other down as pgmux's loops do not.
+     */
+    private static <T> T onThreadOfItsOwn(Callable<T> task) throws Exception {
+        FutureTask<T> result = new FutureTask<>(task);
+        Thread thread = new Thread(result, "pgmux-bench-setup");
+        thread.start();
+        thread.join();
+        return result.get();
     }
 
     Pair pair(int index) {
