@@ -12,6 +12,7 @@ import io.pgmux.net.ReadGate;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerGeneration;
+import io.pgmux.protocol.MessageType;
 import io.pgmux.protocol.TypedFrameDecoder;
 import io.pgmux.session.ClientSession;
 import io.pgmux.session.ConfigReloader;
@@ -63,6 +64,7 @@ final class EmbeddedPgmux implements AutoCloseable {
      * answered one exchange: linked to its client in session pooling, idle in the pool otherwise.
      */
     static EmbeddedPgmux start(String poolMode, int pairCount) throws Exception {
+        // No server listens on the port: openServer plays PostgreSQL.
         PgBouncerConfig config = BenchConfig.load(5432, Map.of(
                 "pool_mode", poolMode,
                 "default_pool_size", String.valueOf(pairCount)));
@@ -70,7 +72,7 @@ final class EmbeddedPgmux implements AutoCloseable {
         for (Pair pair : pgmux.pairs) {
             onThreadOfItsOwn(() -> {
                 pair.logIn(pgmux.engine);
-                return pair.roundTrip(Exchange.SIMPLE_1_ROW.request(), Exchange.SIMPLE_1_ROW.response((byte) 'I'));
+                return pair.roundTrip(Exchange.SIMPLE_1_ROW.request(), Exchange.SIMPLE_1_ROW.response(MessageType.TX_IDLE));
             });
         }
         // Servers opened for later clients asked the loops of earlier ones to look for waiters: nothing to find.

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.pgmux.Pgmux;
 import io.pgmux.config.PgBouncerConfig;
+import io.pgmux.protocol.MessageType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ final class LoopbackPgmux implements AutoCloseable {
         EventLoopGroup group = pgmux.engine().loops()[0].parent();
         LoopbackPgmux loopback = new LoopbackPgmux(pgmux,
                 FakePostgres.start(group, pgmux.transport().serverSocketChannel(), serverPort,
-                        exchange.response((byte) 'I')));
+                        exchange.response(MessageType.TX_IDLE)));
         try {
             Bootstrap bootstrap = new Bootstrap().group(group)
                     .channel(pgmux.transport().socketChannel())
