@@ -39,9 +39,13 @@ public final class PgmuxProcess implements AutoCloseable {
         return start(List.of(LAUNCHER.toString(), ini.toString()), ini, environment);
     }
 
-    /** Starts {@code java -jar target/pgmux.jar options... ini}, without the launcher's flags. */
+    /**
+     * Starts {@code java -jar target/pgmux.jar options... ini}, without the launcher's flags. GNU env resets the
+     * signals the tests send, which a build run under nohup or as a background job would pass on ignored (the JVM
+     * then leaves them ignored); env execs java, so the pid is pgmux's.
+     */
     public static PgmuxProcess javaJar(Path ini, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM,USR1",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(options));
         command.add(ini.toString());
