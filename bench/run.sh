@@ -583,6 +583,19 @@ warm_up() {
         >"$OUT/raw/warmup-$target.out" 2>&1 &
     track $!
     reap $!
+    # The login paths too, when a scenario measures them: pgmux's JIT compiles a path after some
+    # thousands of runs, which a storm of SCRAM logins (a few hundred per second) takes a while to reach.
+    if [[ " $SCENARIOS " =~ \ conn[0-9]+\  ]]; then warm_up_logins "$target" "$port" bench ""; fi
+    if [[ " $SCENARIOS " =~ \ scram[0-9]+\  ]]; then warm_up_logins "$target" "$port" bench_scram bench_scram_pw; fi
+}
+
+warm_up_logins() {
+    local target=$1 port=$2 user=$3 pass=$4
+    log "warm-up $target: pgbench -S -C -c 16 as $user, ${WARMUP} s (not recorded)"
+    PGPASSWORD=$pass "$PGBIN/pgbench" -n -S -C -c 16 -j 2 -T "$WARMUP" -h 127.0.0.1 -p "$port" -U "$user" bench \
+        >>"$OUT/raw/warmup-$target.out" 2>&1 &
+    track $!
+    reap $!
 }
 
 # ---------------------------------------------------------------- header

@@ -1,6 +1,7 @@
 package io.pgmux.net;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +32,8 @@ import java.util.logging.Logger;
  */
 public final class Listeners implements AutoCloseable, ListenerControl {
     private static final Logger LOG = Logger.getLogger(Listeners.class.getName());
+    /** Sizes each client's reads from its own history; one shared instance instead of one per client. */
+    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private Path unixSocket;
@@ -80,6 +83,7 @@ public final class Listeners implements AutoCloseable, ListenerControl {
         try {
             Channel ch = bootstrap.childHandler(initializer)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerChannels.WATER_MARK)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                     .bind(address).syncUninterruptibly().channel();
             channels.add(ch);
             LOG.info("listening on " + describe(ch.localAddress()));

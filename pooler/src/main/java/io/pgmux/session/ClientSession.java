@@ -47,7 +47,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,11 +66,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     private final Engine engine;
     private final MessageScanner scanner = new MessageScanner(this);
-    /** Client bytes read while no server was ready for them, in order. */
-    /** Reads held until a server is ready; rarely more than one, so small (an idle client keeps it). */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
+    /** Client bytes read while no server was ready for them, in order; made at the first wait (idle clients never). */
+    private ArrayDeque<ByteBuf> pending;
     /** Values of the tracked parameters as this client believes them to be. */
-    private final Map<String, String> parameters = new HashMap<>();
+    private final ClientParameters parameters = new ClientParameters();
 
     private Channel channel;
     private int loopIndex;
@@ -138,7 +136,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private boolean failed;
     private boolean dirtyToServer;
     private boolean dirtyToClient;
-    /** Named prepared statements in transaction and statement pooling; null in session pooling. */
+    /** Named prepared statements in transaction and statement pooling, from the first link; null in session pooling. */
     private FrontendRewriter prepared;
 
     /** OS user id of the peer on a Unix socket, -1 for TCP or when unknown (the admin console uses it). */
@@ -572,9 +570,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             String value = p.getValue();
             String canonical = tracked.canonicalName(name);
             if (name.equals("user")) {
-                user = value;
+                user = engine.sharedStrings().share(value);
             } else if (name.equals("database")) {
-                databaseName = value;
+                databaseName = engine.sharedStrings().share(value);
             } else if (name.startsWith("_pq_.")) {
                 unknownProtocolOptions.add(name);
             } else if (name.equals("options")) {
@@ -582,7 +580,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     return false;
                 }
             } else if (canonical != null) {
-                parameters.put(canonical, value);
+                parameters.put(canonical, engine.sharedStrings().share(value));
             } else if (!name.equals("replication") && !ignored.contains(name)) {
                 fail(PgBouncerErrors.PROTOCOL_VIOLATION, PgBouncerErrors.unsupportedStartupParameter(name));
                 return false;
@@ -714,9 +712,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         stats = pool.stats().loop(loopIndex);
         pool.clientCount().incrementAndGet();
         holdsPoolSlot = true;
-        if (pool.settings().poolMode() != PoolMode.SESSION) {
-            prepared = new FrontendRewriter(engine.preparedStatements(), scanner, stats);
-        }
         // The login decoder is done; what it still holds reaches onData as a plain buffer.
         channel.pipeline().remove(ClientLoginDecoder.class);
         Map<String, String> welcome = pool.welcomeParams();
@@ -844,6 +839,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         serverReady = false;
         requestsSent = 0;
         serverReadyBaseline = assigned.readyForQueryCount();
+        if (prepared == null && pool.settings().poolMode() != PoolMode.SESSION) {
+            // Made at the first link, not at login: a client that stays idle never needs one.
+            prepared = new FrontendRewriter(engine.preparedStatements(), scanner, stats);
+        }
         if (prepared != null) {
             prepared.link(assigned.preparedStatements(engine.preparedStatements()), assigned.channel(),
                     engine.preparedStatements().limit(engine.config()));
@@ -873,7 +872,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         awaitingServer = false;
         if (state == ClientState.WAIT_WELCOME) {
             sendWelcome(s.parameters());
-            if (pool.settings().poolMode() != PoolMode.SESSION && pending.isEmpty()) {
+            if (pool.settings().poolMode() != PoolMode.SESSION && nothingPending()) {
                 // The server was needed only for the welcome: give it back until the first query.
                 server = null;
                 serverReady = false;
@@ -885,7 +884,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             state = ClientState.ACTIVE;
         }
         ByteBuf buf;
-        while ((buf = pending.poll()) != null) {
+        while ((buf = nextPending()) != null) {
             relayToServer(buf);
         }
         channelReadComplete(null);
@@ -921,13 +920,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             buf.release();
             return;
         }
-        if (server == null && pending.isEmpty() && startsWithTerminate(buf)) {
+        if (server == null && nothingPending() && startsWithTerminate(buf)) {
             // A client leaving without a server needs none.
             buf.release();
             terminating = true;
             logClosing(CLOSE_REQUEST);
             channel.close();
             return;
+        }
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
         }
         pending.add(buf);
         if (state == ClientState.ACTIVE && server == null) {
@@ -1236,9 +1238,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
     }
 
+    private boolean nothingPending() {
+        return pending == null || pending.isEmpty();
+    }
+
+    private ByteBuf nextPending() {
+        return pending == null ? null : pending.poll();
+    }
+
     private void releasePending() {
         ByteBuf buf;
-        while ((buf = pending.poll()) != null) {
+        while ((buf = nextPending()) != null) {
             ReferenceCountUtil.release(buf);
         }
     }

@@ -50,6 +50,7 @@ public final class Engine {
     private volatile ListenerControl listeners;
     /** The clients' named prepared statements, shared by every loop. */
     private final StatementCache preparedStatements;
+    private final SharedStrings sharedStrings = new SharedStrings();
     /** Databases closed to new clients by DISABLE. */
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
 
@@ -100,6 +101,11 @@ public final class Engine {
 
     public TrackedParameters tracked() {
         return tracked;
+    }
+
+    /** One copy of each name and parameter value the clients send. */
+    SharedStrings sharedStrings() {
+        return sharedStrings;
     }
 
     public PoolRegistry pools() {

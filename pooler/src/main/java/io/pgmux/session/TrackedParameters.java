@@ -38,7 +38,7 @@ public final class TrackedParameters {
     }
 
     /** Takes the server's value of each tracked parameter the client has not set; the others are not kept. */
-    void adoptMissing(Map<String, String> client, Map<String, String> server) {
+    void adoptMissing(ClientParameters client, Map<String, String> server) {
         for (String name : names) {
             String value = server.get(name);
             if (value != null) {
@@ -48,7 +48,7 @@ public final class TrackedParameters {
     }
 
     /** {@code SET name='value';} statements that make a server's values equal the client's, or null when equal. */
-    String syncSql(Map<String, String> client, Map<String, String> server) {
+    String syncSql(ClientParameters client, Map<String, String> server) {
         StringBuilder sql = null;
         for (String name : names) {
             String want = client.get(name);

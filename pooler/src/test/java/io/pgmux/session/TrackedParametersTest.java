@@ -3,7 +3,6 @@ package io.pgmux.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class TrackedParametersTest {
 
     @Test
     void setsOnlyWhatDiffersIgnoringCase() {
-        Map<String, String> client = new LinkedHashMap<>();
+        ClientParameters client = new ClientParameters();
         client.put("TimeZone", "Europe/Paris");
         client.put("client_encoding", "utf8");
         client.put("application_name", "it's a \\ test");
@@ -33,6 +32,8 @@ class TrackedParametersTest {
 
     @Test
     void nothingToSetWhenEqual() {
-        assertNull(tracked.syncSql(Map.of("TimeZone", "UTC"), Map.of("TimeZone", "utc")));
+        ClientParameters client = new ClientParameters();
+        client.put("TimeZone", "UTC");
+        assertNull(tracked.syncSql(client, Map.of("TimeZone", "utc")));
     }
 }
