@@ -63,11 +63,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
     /** PgBouncer's log_disconnections reason for a client that sent Terminate. */
     private static final String CLOSE_REQUEST = "client close request";
+    /**
+     * What a client may send while it waits for a server before pgmux stops reading it. Most send one query and wait
+     * for its answer, so a waiting client keeps reading: stopping and restarting cost two system calls (epoll) or a
+     * cancelled read (io_uring) per transaction whenever servers are all busy.
+     */
+    private static final int PENDING_READ_LIMIT = 64 * 1024;
 
     private final Engine engine;
     private final MessageScanner scanner = new MessageScanner(this);
     /** Client bytes read while no server was ready for them, in order; made at the first wait (idle clients never). */
     private ArrayDeque<ByteBuf> pending;
+    /** Bytes in {@link #pending}: past {@link #PENDING_READ_LIMIT} the client stops being read. */
+    private int pendingBytes;
     /** Values of the tracked parameters as this client believes them to be. */
     private final ClientParameters parameters = new ClientParameters();
 
@@ -82,8 +90,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private Waiter waiter;
     private volatile ServerConnection server;
     private boolean serverReady;
-    /** Set by requestServer until onServerReady: still true after checkout means the client must stop reading. */
-    private boolean awaitingServer;
     private long cancelKey;
     private boolean counted;
     private final long id = ConnectionIds.next();
@@ -784,15 +790,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 queryStartNanos = lastActivityNanos;
             }
         }
-        awaitingServer = true;
         Waiter w = pool.checkout(this);
         if (server == null && state != ClientState.CLOSED) {
             waiter = w;
-        }
-        if (awaitingServer && state != ClientState.CLOSED) {
-            // No server ready at once (queued, or one still being set up): stop reading until one is. A client
-            // served at once keeps reading, which spares two epoll_ctl calls per transaction.
-            channel.config().setAutoRead(false);
         }
     }
 
@@ -869,7 +869,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         serverReadyBaseline = s.readyForQueryCount();
         serverReady = true;
-        awaitingServer = false;
         if (state == ClientState.WAIT_WELCOME) {
             sendWelcome(s.parameters());
             if (pool.settings().poolMode() != PoolMode.SESSION && nothingPending()) {
@@ -932,9 +931,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             pending = new ArrayDeque<>(2);
         }
         pending.add(buf);
+        pendingBytes += buf.readableBytes();
         if (state == ClientState.ACTIVE && server == null) {
             requestServer();
-        } else {
+        }
+        if (pendingBytes >= PENDING_READ_LIMIT && state != ClientState.CLOSED && !serverReady) {
             channel.config().setAutoRead(false);
         }
     }
@@ -1145,6 +1146,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             server = null;
             serverReady = false;
             s.unlink(true);
+            // Reading may have stopped while that server's write buffer was full; its writability no longer concerns
+            // this client, which must go on reading to ask for its next server.
+            resumeReading();
         }
     }
 
@@ -1243,7 +1247,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     private ByteBuf nextPending() {
-        return pending == null ? null : pending.poll();
+        ByteBuf buf = pending == null ? null : pending.poll();
+        if (buf != null) {
+            pendingBytes -= buf.readableBytes();
+        }
+        return buf;
     }
 
     private void releasePending() {

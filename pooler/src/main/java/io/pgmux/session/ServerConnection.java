@@ -239,6 +239,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         state = ServerState.USED;
+        // Reading may have stopped while the last client's write buffer was full: an idle server reads, so that the
+        // next client gets its answers and a server going away is seen.
+        channel.config().setAutoRead(true);
         String resetQuery = pool.settings().resetQuery();
         if (!reset || resetQuery == null || resetQuery.isBlank()) {
             pool.release(this);

@@ -3,6 +3,7 @@ package io.pgmux.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -26,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client that reads a ~200 MB result slowly must not make pgmux buffer it: pgmux stops reading from the server
- * while the client's socket is full (DESIGN §3), so PostgreSQL blocks writing and pgmux's memory stays bounded.
+ * while the client's socket is full (DESIGN §3), so PostgreSQL blocks writing and pgmux's memory stays bounded. Nor
+ * must a client that keeps sending while it waits for a server: pgmux stops reading it past a small limit.
  *
  * <p>pgmux runs in this JVM and its channels use Netty's default allocator ({@link ByteBufAllocator#DEFAULT}; no
  * channel sets another), so the allocator's metric is pgmux's buffered bytes plus the allocator's own reserve.
@@ -90,6 +94,64 @@ class BackpressureIT {
                         "the one pooled server serves the second client");
                 readLargeResultSlowly(postgres, client, backend, TestSessions.of(pgmux, client));
             }
+        }
+    }
+
+    /**
+     * A client that keeps sending while it waits for a server is read only so far (pgmux holds about 64 KiB of it, not
+     * the 48 MB it sends), and every one of its queries is answered, in order, once the server is free.
+     */
+    @Test
+    @Timeout(180)
+    void waitingClientThatKeepsSendingIsReadOnlySoFar(TestPostgres postgres) throws Exception {
+        int queries = 6000;
+        String padding = " /* " + "x".repeat(8 * 1024) + " */";
+        try (PgmuxServer pgmux = PgmuxServer.builder(postgres).set("pool_mode", "transaction")
+                .set("default_pool_size", "1").start();
+             PgWireClient holder = PgWireClient.connect(address(pgmux));
+             PgWireClient sender = PgWireClient.connect(address(pgmux))) {
+            assertProbeSeesAllocations();
+            MemoryProbe probe = new MemoryProbe(null);
+            holder.query("BEGIN");
+            assertEquals("1", holder.query("SELECT 1").single(), "the holder has the only server");
+            AtomicLong sent = new AtomicLong();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread sending = new Thread(() -> {
+                try {
+                    for (int i = 0; i < queries; i++) {
+                        sender.sendQuery("SELECT " + i + padding);
+                        sent.addAndGet(padding.length());
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "pipelining sender");
+            sending.setDaemon(true);
+            sending.start();
+            long[] last = {-1};
+            // Sending stalls once pgmux stops reading and the socket buffers are full; without the limit it would
+            // only stop after all 48 MB, held by pgmux.
+            Await.until(Duration.ofSeconds(60), "the waiting client's sending stalled", () -> {
+                probe.sample();
+                long now = sent.get();
+                boolean stalled = now > 0 && now == last[0];
+                last[0] = now;
+                return stalled || !sending.isAlive();
+            });
+            probe.sample();
+            assertTrue(probe.peak() < BOUND, "pgmux held up to " + probe.peak() + " bytes of a waiting client's "
+                    + sent.get() + " bytes sent; bound " + BOUND);
+            holder.query("COMMIT");
+            for (int i = 0; i < queries; i++) {
+                assertEquals(String.valueOf(i), sender.readResult().single(), "answer " + i + " in order");
+                if (i % 100 == 0) {
+                    probe.sample();
+                }
+            }
+            sending.join(TimeUnit.SECONDS.toMillis(60));
+            assertNull(failure.get(), "the sender could send everything");
+            assertTrue(probe.peak() < BOUND, "pgmux held up to " + probe.peak() + " bytes; bound " + BOUND);
+            assertEquals("1", sender.query("SELECT 1").single(), "the connection goes on");
         }
     }
 
