@@ -528,10 +528,8 @@ run_one() {
         (( idle_open < IDLE_N )) && note="only $idle_open of $IDLE_N idle clients opened: $(tail -1 "$dir/idle.log")"
         nap 2
         rss_idle=$(rss "$pid")
-        "$PGBIN/pgbench" -n -S -c 16 -j "$(( 16 < NPROC ? 16 : NPROC ))" -T "$WARMUP" -h 127.0.0.1 -p "$port" \
-            -U bench bench >"$dir/warmup.out" 2>&1 &
-        track $!
-        reap $!
+        # The whole warm-up, as before rep 1: the restarted pooler also serves the later reps.
+        warm_up "$target"
     fi
     pid=$(target_pid "$target")
     port=$(target_port "$target")
