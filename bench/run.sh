@@ -24,7 +24,7 @@ usage: bench/run.sh [options]
 
   --quick              a short smoke run: 1 rep, 5 s runs, 3 s warm-up, 2000 idle clients
                        (options given as well override these)
-  -o, --out DIR        results directory (default bench/results/<date-time>)
+  -o, --out DIR        results directory, new or without results (default bench/results/<date-time>)
   -r, --reps N         repetitions of every scenario on every target (default 3)
   -d, --duration S     seconds per pgbench run (default 20)
   -s, --scenarios "…"  scenarios to run, in this order (default: all)
@@ -119,6 +119,8 @@ done
 [[ $(id -u) == 0 ]] || { echo "run.sh: run as root (it uses apt-get and runuser)" >&2; exit 2; }
 
 OUT=${OUT:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
+# The summary is made from every row of results.csv: rows of an earlier run would mix into it.
+[[ -e $OUT/results.csv ]] && { echo "run.sh: $OUT already holds results.csv; give -o a fresh directory" >&2; exit 2; }
 mkdir -p "$OUT" || exit 2
 OUT=$(cd "$OUT" && pwd)
 RUNLOG=$OUT/run.log
